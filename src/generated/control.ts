@@ -264,13 +264,21 @@ export interface components {
         };
         Ok: {
             /** @enum {string} */
-            status: "ok";
+            status: "success";
+        };
+        ResetDone: {
+            /** @enum {string} */
+            status: "success";
+            /** @description the fixture name given, null for the configured default */
+            fixtures: string | null;
         };
         Health: {
             /** @enum {string} */
             status: "ok";
             /** @description the mock's package version */
             version: string;
+            /** @description now on the mock's clock, Unix seconds */
+            time?: number;
         };
         ResetRequest: {
             /** @description fixture name or file under `fixtures/` (default the configured `FIXTURES`) */
@@ -328,6 +336,7 @@ export interface components {
             programId: number;
             apiKey: string;
             certificate: components["schemas"]["CertificateMaterial"];
+            program?: components["schemas"]["Program"];
         };
         Program: {
             programId: number;
@@ -356,6 +365,13 @@ export interface components {
         };
         ApiKeyIssued: {
             apiKey: string;
+            programId: number;
+        };
+        ApiKeyRevoked: {
+            apiKey: string;
+            programId: number;
+            /** @enum {boolean} */
+            revoked: true;
         };
         /** @description the certificate's serial number, hex */
         Serial: string;
@@ -372,20 +388,32 @@ export interface components {
         };
         CertificateIssued: {
             serial: components["schemas"]["Serial"];
+            programId: number;
             certPem: string;
             /** @description absent when the certificate was signed from a CSR */
             keyPem?: string;
             caPem: string;
+            /** Format: date-time */
+            notBefore: string;
+            /** Format: date-time */
+            notAfter: string;
         };
         Certificate: {
             serial: components["schemas"]["Serial"];
             programId: number;
             domains: string[];
-            /** Format: date-time */
+            /** @description ISO-8601; an empty string for fixture certificates, whose dates are not tracked */
             notBefore: string;
-            /** Format: date-time */
+            /** @description ISO-8601; an empty string for fixture certificates, whose dates are not tracked */
             notAfter: string;
+            /** @enum {string} */
+            source: "fixture" | "issued";
             revoked: boolean;
+        };
+        CertificateRevoked: {
+            serial: components["schemas"]["Serial"];
+            /** @enum {boolean} */
+            revoked: true;
         };
         CertificateList: {
             items: components["schemas"]["Certificate"][];
@@ -406,23 +434,28 @@ export interface components {
             id: string;
             /** @description when the request arrived, ms since the epoch */
             time: number;
-            method: string;
-            path: string;
+            /** @description null for a refused handshake */
+            method: string | null;
+            /** @description null for a refused handshake */
+            path: string | null;
             /** @description the HTTP status answered; null for a refused handshake or a dropped connection */
             status: number | null;
-            /**
-             * @description what the gateway decided, e.g. `allowed`, `handshake_refused`, `ip_not_allowlisted`,
-             *     `fcrdns_failed`, `invalid_api_key`, `rate_limited`
-             */
-            decision: string;
+            decision: components["schemas"]["Decision"];
             programId: number | null;
-            remoteAddress: string;
-            durationMs: number;
+            remoteAddress: string | null;
+            durationMs: number | null;
             /** @description id of the fault rule that fired (or `header` for `X-Mock-Fault`) */
             fault: string | null;
             /** @description why the request was refused (e.g. the handshake error), null when allowed */
             reason: string | null;
         };
+        /**
+         * @description what the gateway decided: `ok` (passed the gateway), `tls_refused` (handshake refused, see
+         *     `reason`), `ip_not_allowlisted` / `fcrdns_failed` (the two causes of the same 403),
+         *     `unknown_certificate`, `invalid_api_key` (401), `rate_limited` (429), `fault` (a fault rule fired)
+         * @enum {string}
+         */
+        Decision: "ok" | "tls_refused" | "ip_not_allowlisted" | "fcrdns_failed" | "unknown_certificate" | "invalid_api_key" | "rate_limited" | "fault";
         JournalPage: {
             items: components["schemas"]["JournalEntry"][];
             total: number;
@@ -535,7 +568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Ok"];
+                    "application/json": components["schemas"]["ResetDone"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -698,7 +731,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Ok"];
+                    "application/json": components["schemas"]["ApiKeyRevoked"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -774,13 +807,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the revoked certificate */
+            /** @description revoked */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Certificate"];
+                    "application/json": components["schemas"]["CertificateRevoked"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -848,7 +881,7 @@ export interface operations {
                 path?: string;
                 status?: number;
                 programId?: number;
-                decision?: string;
+                decision?: components["schemas"]["Decision"];
                 limit?: number;
             };
             header?: never;
