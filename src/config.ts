@@ -1,0 +1,132 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  controlPort: number;
+  /** null keeps the store in memory only */
+  dataFile: string | null;
+  certsDir: string;
+  fixtures: string;
+  controlToken: string | null;
+  logLevel: 'silent' | 'info' | 'debug';
+  /** extra DNS names / IPs for the server certificate */
+  tlsServerNames: string[];
+  /** whether the per-request X-Mock-Fault header is honoured */
+  faultHeader: boolean;
+  dnsResolver: 'static' | 'system';
+  /** validate every response against the spec (tests turn this on) */
+  validateResponses: boolean;
+}
+
+export const DEFAULT_FIXTURES = 'default';
+
+export const defaults: Config = Object.freeze({
+  host: '127.0.0.1',
+  port: 8443,
+  controlPort: 8081,
+  dataFile: 'data/db.json',
+  certsDir: 'certs',
+  fixtures: DEFAULT_FIXTURES,
+  controlToken: null,
+  logLevel: 'info',
+  tlsServerNames: [],
+  faultHeader: true,
+  dnsResolver: 'static',
+  validateResponses: false,
+}) as Config;
+
+const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
+
+Usage: axys-mock [options]            (every option also reads the environment variable in brackets)
+
+  --port <n>            platform API port, 0 = any free port       [PORT, default 8443]
+  --control-port <n>    control plane port, 0 = any free port      [CONTROL_PORT, default 8081]
+  --host <addr>         address both listeners bind                [HOST, default 127.0.0.1]
+  --data-file <path>    JSON store                                 [DATA_FILE, default data/db.json]
+  --in-memory           keep no data file
+  --certs-dir <path>    CA, server and client certificates         [CERTS_DIR, default certs]
+  --fixtures <name|path> state of a fresh start and of a reset     [FIXTURES, default "default"]
+  --control-token <t>   require "Authorization: Bearer <t>" on /_mock [CONTROL_TOKEN]
+  --log-level <l>       silent | info | debug                      [LOG_LEVEL, default info]
+  --tls-server-names <a,b> extra names for the server certificate  [TLS_SERVER_NAMES]
+  --dns-resolver <r>    static (the /_mock/dns table) | system     [DNS_RESOLVER, default static]
+  --no-fault-header     ignore the X-Mock-Fault request header     [FAULT_HEADER=off]
+  --help                this text
+`;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new ConfigError(`${name} must be a port number 0..65535, got "${raw}"`);
+  return n;
+}
+
+function parseBoolSwitch(name: string, raw: string): boolean {
+  if (/^(on|true|1|yes)$/i.test(raw)) return true;
+  if (/^(off|false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+/** Pure: flags win over environment variables, which win over defaults. Throws ConfigError naming every bad key. */
+export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      'control-port': { type: 'string' },
+      host: { type: 'string' },
+      'data-file': { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      'certs-dir': { type: 'string' },
+      fixtures: { type: 'string' },
+      'control-token': { type: 'string' },
+      'log-level': { type: 'string' },
+      'tls-server-names': { type: 'string' },
+      'dns-resolver': { type: 'string' },
+      'no-fault-header': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const pick = (flag: string | undefined, key: string): string | undefined => flag ?? (env[key] || undefined);
+  const problems: string[] = [];
+  const attempt = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      problems.push((e as Error).message);
+      return fallback;
+    }
+  };
+  const port = pick(values.port, 'PORT');
+  const controlPort = pick(values['control-port'], 'CONTROL_PORT');
+  const logLevel = pick(values['log-level'], 'LOG_LEVEL') ?? defaults.logLevel;
+  if (!['silent', 'info', 'debug'].includes(logLevel)) problems.push(`LOG_LEVEL must be silent, info or debug, got "${logLevel}"`);
+  const dnsResolver = pick(values['dns-resolver'], 'DNS_RESOLVER') ?? defaults.dnsResolver;
+  if (!['static', 'system'].includes(dnsResolver)) problems.push(`DNS_RESOLVER must be static or system, got "${dnsResolver}"`);
+  const faultHeaderEnv = env.FAULT_HEADER;
+  const config: Config = {
+    host: pick(values.host, 'HOST') ?? defaults.host,
+    port: port === undefined ? defaults.port : attempt(() => parsePort('PORT', port), 0),
+    controlPort: controlPort === undefined ? defaults.controlPort : attempt(() => parsePort('CONTROL_PORT', controlPort), 0),
+    dataFile: values['in-memory'] ? null : path.resolve(pick(values['data-file'], 'DATA_FILE') ?? defaults.dataFile!),
+    certsDir: path.resolve(pick(values['certs-dir'], 'CERTS_DIR') ?? defaults.certsDir),
+    fixtures: pick(values.fixtures, 'FIXTURES') ?? defaults.fixtures,
+    controlToken: pick(values['control-token'], 'CONTROL_TOKEN') ?? null,
+    logLevel: logLevel as Config['logLevel'],
+    tlsServerNames: (pick(values['tls-server-names'], 'TLS_SERVER_NAMES') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    faultHeader: values['no-fault-header'] ? false : faultHeaderEnv ? attempt(() => parseBoolSwitch('FAULT_HEADER', faultHeaderEnv), true) : true,
+    dnsResolver: dnsResolver as Config['dnsResolver'],
+    validateResponses: false,
+  };
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);
+  return Object.freeze(config);
+}
+
+export { HELP };

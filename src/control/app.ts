@@ -1,0 +1,39 @@
+import express, { Router, type Express } from 'express';
+import { errorHandler } from '../http/error-handler.js';
+import { requestId } from '../http/request-id.js';
+import { specValidator } from '../http/validator.js';
+import { controlSpecPath } from '../paths.js';
+import { controlAuth } from './auth.js';
+import { certificatesRouter } from './certificates.js';
+import type { ControlDeps } from './deps.js';
+import { dnsRouter } from './dns.js';
+import { journalRouter } from './journal.js';
+import { programsRouter } from './programs.js';
+
+function healthRouter(deps: ControlDeps): Router {
+  const router = Router();
+  router.get('/_mock/health', (_req, res) => {
+    res.json({ status: 'ok', version: deps.version, time: deps.clock.now() });
+  });
+  router.post('/_mock/reset', async (req, res) => {
+    const body = (req.body ?? {}) as { fixtures?: string };
+    await deps.reset(body.fixtures);
+    res.json({ status: 'success', fixtures: body.fixtures ?? null });
+  });
+  return router;
+}
+
+/** The control plane (/_mock) on its own listener, validated against openapi/control.yaml. */
+export function createControlApp(deps: ControlDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestId);
+  app.use(controlAuth(deps.controlToken));
+  app.use(express.json({ limit: '10mb' }));
+  app.use(specValidator(controlSpecPath, deps.validateResponses));
+  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter]) app.use(router(deps));
+  app.use(errorHandler(deps.logError));
+  return app;
+}

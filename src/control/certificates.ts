@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { checkDomains, findProgram } from '../domain/programs.js';
+import { ApiError } from '../http/errors.js';
+import type { ControlDeps } from './deps.js';
+
+interface IssueBody {
+  programId: number;
+  domains?: string[];
+  csrPem?: string;
+  validDays?: number;
+  notBefore?: string;
+}
+
+export function certificatesRouter(deps: ControlDeps): Router {
+  const router = Router();
+
+  router.get('/_mock/certificates', (_req, res) => {
+    const items = deps.certificates.list(deps.store.state);
+    res.json({ items, total: items.length });
+  });
+
+  router.post('/_mock/certificates', async (req, res) => {
+    const body = req.body as IssueBody;
+    const program = findProgram(deps.store.state, body.programId);
+    const domains = body.domains ? checkDomains(body.domains) : program.domains;
+    const notBefore = body.notBefore === undefined ? undefined : new Date(body.notBefore);
+    if (notBefore && Number.isNaN(notBefore.getTime())) {
+      throw new ApiError(422, 'notBefore must be an ISO-8601 date-time', [{ field: 'notBefore', message: 'not a date-time' }]);
+    }
+    const issued = await deps.certificates.issue(
+      { tenantName: program.tenantName, programName: program.programName, domains },
+      { csrPem: body.csrPem, validDays: body.validDays, notBefore },
+    );
+    deps.certificates.record(deps.store.state, program.programId, domains, issued);
+    await deps.store.commit();
+    res.status(201).json({ ...issued, programId: program.programId, caPem: deps.certificates.caPem });
+  });
+
+  router.post('/_mock/certificates/:serial/revoke', async (req, res) => {
+    const serial = deps.certificates.revoke(deps.store.state, req.params.serial);
+    await deps.store.commit();
+    await deps.certificates.applyRevocations();
+    res.json({ serial, revoked: true });
+  });
+
+  return router;
+}

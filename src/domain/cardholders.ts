@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError, notFound } from '../http/errors.js';
+import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
+
+/** reference.md 6.1 */
+export const CardholderState = {
+  Pending: 0,
+  Approved: 1,
+  ComplianceDecline: 2,
+  UnderReview: 3,
+  Draft: 4,
+  Deleted: 5,
+  Error: 6,
+  AdminDecline: 7,
+} as const satisfies Record<string, CardholderStatus>;
+
+export const statusName: Record<CardholderStatus, string> = {
+  0: 'Pending', 1: 'Approved', 2: 'Compliance Decline', 3: 'Under Review', 4: 'Draft', 5: 'Deleted', 6: 'Error', 7: 'Admin Decline',
+};
+
+/** Full edit (PUT /cardholders/{id}) is possible only in these states (REF:put_cardholders-cardholderid). */
+export const EDITABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
+/** kyc-submit: first submission from Draft, re-submission from the declines and Error. */
+export const SUBMITTABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
+
+/** Fields that identify the person and are locked while under review or approved (INFERRED lock set). */
+export const LOCKED_FIELDS = [
+  'firstName', 'lastName', 'dob', 'gender', 'nationality', 'placeOfBirth',
+  'adrLine1', 'adrLine2', 'city', 'state', 'country', 'zipCode', 'sumsubEnabled',
+] as const;
+
+export const CONTACT_FIELDS = ['transactionLimit', 'callingCode', 'countryCallingCode', 'phoneNum', 'cellNum', 'emailAdr'] as const;
+
+export type CardholderInput = Omit<Cardholder, 'cardholderId' | 'programId' | 'status' | 'applicationLink' | 'createdAt' | 'updatedAt' | 'sumsubEnabled' | 'transactionLimit'> & {
+  sumsubEnabled?: 0 | 1;
+  transactionLimit?: number;
+};
+export type CardholderContactUpdate = Partial<Pick<Cardholder, (typeof CONTACT_FIELDS)[number]>>;
+
+export const cardholderMessages = {
+  locked: (c: Cardholder) =>
+    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): its identity fields (${LOCKED_FIELDS.join(', ')}) are compliance-locked. ` +
+    `A full edit is possible only in status 2, 4, 6 or 7; use PUT /v2/cardholders/${c.cardholderId}/update for the limit and contact details.`,
+  notSubmittable: (c: Cardholder) =>
+    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): kyc-submit is possible only from Draft (4), Compliance Decline (2), Error (6) or Admin Decline (7).`,
+  sumsub: (c: Cardholder) =>
+    `Cardholder ${c.cardholderId} has sumsubEnabled=1: KYC goes through the SumSub token flow, not kyc-submit. Set sumsubEnabled to 0 with a full edit first.`,
+  refreshNotUnderReview: (c: Cardholder) =>
+    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC link can be refreshed only while Under Review (3).`,
+  notApproved: (c: Cardholder, action: string) =>
+    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): ${action} requires an Approved cardholder (status 1).`,
+  limitAboveProgram: (limit: number, program: Program) =>
+    `transactionLimit ${limit} exceeds the program's transactionLimit ${program.transactionLimit}: a cardholder limit must not exceed its program's.`,
+  validateNotUnderReview: (c: Cardholder) =>
+    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC outcome can be forced only while Under Review (3). Call kyc-submit first.`,
+};
+
+function applicationLink(): string {
+  return `https://kyc.axys-mock.test/session/${randomBytes(12).toString('hex')}`;
+}
+
+/** A cardholder of the program that the API can see (deleted ones are gone: 404). */
+export function findCardholder(state: State, programId: number, cardholderId: number): Cardholder {
+  const c = state.cardholders.find((x) => x.cardholderId === cardholderId && x.programId === programId);
+  if (!c || c.status === CardholderState.Deleted) throw notFound('Cardholder', cardholderId);
+  return c;
+}
+
+export function listCardholders(state: State, programId: number, status?: number): Cardholder[] {
+  return state.cardholders.filter(
+    (c) => c.programId === programId && c.status !== CardholderState.Deleted && (status === undefined || c.status === status),
+  );
+}
+
+function checkLimit(limit: number | undefined, program: Program): void {
+  if (limit !== undefined && limit > program.transactionLimit) {
+    throw new ApiError(422, cardholderMessages.limitAboveProgram(limit, program), [
+      { field: 'transactionLimit', message: `must be at most ${program.transactionLimit}` },
+    ]);
+  }
+}
+
+export function createCardholder(state: State, program: Program, input: CardholderInput, now: number): Cardholder {
+  checkLimit(input.transactionLimit, program);
+  const cardholder: Cardholder = {
+    ...input,
+    adrLine2: input.adrLine2 ?? null,
+    phoneNum: input.phoneNum ?? null,
+    cardholderId: nextId(state, 'cardholders', 10000),
+    programId: program.programId,
+    status: CardholderState.Draft,
+    sumsubEnabled: input.sumsubEnabled ?? 0,
+    transactionLimit: input.transactionLimit ?? program.transactionLimit,
+    applicationLink: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  state.cardholders.push(cardholder);
+  return cardholder;
+}
+
+/** PUT /cardholders/{id}: replaces the personal details; only outside review and approval. */
+export function editCardholder(state: State, program: Program, cardholderId: number, input: CardholderInput, now: number): Cardholder {
+  const c = findCardholder(state, program.programId, cardholderId);
+  if (!EDITABLE.has(c.status)) throw new ApiError(409, cardholderMessages.locked(c));
+  checkLimit(input.transactionLimit, program);
+  Object.assign(c, {
+    ...input,
+    adrLine2: input.adrLine2 ?? null,
+    phoneNum: input.phoneNum ?? null,
+    sumsubEnabled: input.sumsubEnabled ?? c.sumsubEnabled,
+    transactionLimit: input.transactionLimit ?? c.transactionLimit,
+    updatedAt: now,
+  });
+  return c;
+}
+
+/** PUT /cardholders/{id}/update: the limit and contact details, at any time. */
+export function updateCardholderContact(state: State, program: Program, cardholderId: number, input: CardholderContactUpdate, now: number): Cardholder {
+  const c = findCardholder(state, program.programId, cardholderId);
+  checkLimit(input.transactionLimit, program);
+  for (const field of CONTACT_FIELDS) {
+    if (input[field] !== undefined) Object.assign(c, { [field]: input[field] });
+  }
+  c.updatedAt = now;
+  return c;
+}
+
+export function submitKyc(state: State, programId: number, cardholderId: number, now: number): Cardholder {
+  const c = findCardholder(state, programId, cardholderId);
+  if (!SUBMITTABLE.has(c.status)) throw new ApiError(409, cardholderMessages.notSubmittable(c));
+  if (c.sumsubEnabled === 1) throw new ApiError(409, cardholderMessages.sumsub(c));
+  c.status = CardholderState.UnderReview;
+  c.applicationLink = applicationLink();
+  c.updatedAt = now;
+  return c;
+}
+
+export function refreshKycUrl(state: State, programId: number, cardholderId: number, now: number): Cardholder {
+  const c = findCardholder(state, programId, cardholderId);
+  if (c.status !== CardholderState.UnderReview) throw new ApiError(409, cardholderMessages.refreshNotUnderReview(c));
+  c.applicationLink = applicationLink();
+  c.updatedAt = now;
+  return c;
+}
+
+/** Staging only: ends the review with pass (Approved) or fail (Compliance Decline). */
+export function forceKycOutcome(state: State, programId: number, cardholderId: number, result: 'pass' | 'fail', now: number): Cardholder {
+  const c = findCardholder(state, programId, cardholderId);
+  if (c.status !== CardholderState.UnderReview) throw new ApiError(409, cardholderMessages.validateNotUnderReview(c));
+  c.status = result === 'pass' ? CardholderState.Approved : CardholderState.ComplianceDecline;
+  c.updatedAt = now;
+  return c;
+}
+
+export function requireApproved(c: Cardholder, action: string): void {
+  if (c.status !== CardholderState.Approved) throw new ApiError(403, cardholderMessages.notApproved(c, action));
+}
+
+export interface BankAccountInput {
+  senderAccountName: string;
+  senderAccountNumber: string;
+  senderRoutingNumber: string;
+}
+
+export function registerBankAccount(state: State, programId: number, cardholderId: number, input: BankAccountInput, now: number) {
+  const c = findCardholder(state, programId, cardholderId);
+  requireApproved(c, 'registering a bank account');
+  const registration = {
+    depositId: nextId(state, 'bankAccounts', 7000),
+    programId,
+    cardholderId,
+    ...input,
+    statusText: 'pending' as const,
+    createdAt: now,
+  };
+  state.bankAccounts.push(registration);
+  return registration;
+}
+
+/** The API view: internal fields stripped. */
+export function cardholderView(c: Cardholder): Omit<Cardholder, 'programId'> {
+  const { programId: _programId, ...view } = c;
+  return view;
+}

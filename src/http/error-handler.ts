@@ -1,0 +1,76 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError, messages, type FieldError } from './errors.js';
+
+interface ValidatorIssue {
+  path?: string;
+  message?: string;
+  errorCode?: string;
+}
+
+interface HttpishError extends Error {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  errors?: ValidatorIssue[];
+}
+
+/** Constraint keywords: a well-formed value outside the rules is 422, everything else stays 400 (contract 3.6). */
+const CONSTRAINT_KEYWORDS = new Set([
+  'maxLength', 'minLength', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'pattern', 'format', 'multipleOf', 'maxItems', 'minItems', 'uniqueItems',
+]);
+
+function fieldName(path: string | undefined): string {
+  if (!path) return '';
+  const parts = path.split('/').filter(Boolean);
+  const [where, ...rest] = parts;
+  if (where === 'body') return rest.join('.') || 'body';
+  if (where === 'params') return `path.${rest.join('.')}`;
+  return [where, ...rest].join('.');
+}
+
+function fromValidator(err: HttpishError, req: Request): ApiError {
+  const status = err.status ?? 500;
+  if (status === 404) return new ApiError(404, messages.unknownRoute(req.method, req.path));
+  if (status === 405) return new ApiError(405, messages.methodNotAllowed(req.method, req.path));
+  if (status === 415) return new ApiError(415, messages.unsupportedMediaType);
+  const issues = err.errors ?? [];
+  const errors: FieldError[] = issues.map((i) => ({ field: fieldName(i.path), message: i.message ?? 'invalid' }));
+  const constraintOnly = issues.length > 0 && issues.every((i) => CONSTRAINT_KEYWORDS.has((i.errorCode ?? '').split('.')[0]!));
+  return constraintOnly ? new ApiError(422, messages.constraint, errors) : new ApiError(400, messages.validation, errors);
+}
+
+export function toApiError(err: unknown, req: Request): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as HttpishError;
+  if (e && e.type === 'entity.parse.failed') return new ApiError(400, messages.malformedJson);
+  if (e && e.type === 'entity.too.large') return new ApiError(413, messages.bodyTooLarge);
+  const status = e?.status ?? e?.statusCode;
+  if (e && Array.isArray(e.errors) && status && status < 500) return fromValidator(e, req);
+  if (e && Array.isArray(e.errors) && /^\.?\/?response/.test(e.message ?? '')) {
+    // only with validateResponses (tests): the mock's own answer broke the spec; say where
+    return new ApiError(500, `The mock's response does not match the spec: ${e.message}`, e.errors.map((i) => ({ field: i.path ?? '', message: i.message ?? '' })));
+  }
+  if (status && status >= 400 && status < 500) return fromValidator(e, req);
+  return new ApiError(500, messages.internal);
+}
+
+export type ErrorLogger = (err: unknown, req: Request) => void;
+
+/** The one error handler: every failure leaves through here with the contract's error body. */
+export function errorHandler(log: ErrorLogger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const apiError = toApiError(err, req);
+    if (apiError.status >= 500 && !(err instanceof ApiError)) log(err, req);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [k, v] of Object.entries(apiError.headers ?? {})) res.setHeader(k, v);
+    res.status(apiError.status).json({
+      status: 'error',
+      message: apiError.message,
+      ...(apiError.errors ? { errors: apiError.errors } : {}),
+    });
+  };
+}

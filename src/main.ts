@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { banner } from './banner.js';
+import { ConfigError, HELP, loadConfig } from './config.js';
+import { startMock } from './mock.js';
+import { StoreFileError } from './store/store.js';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig(process.argv.slice(2), process.env);
+  if (config === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const mock = await startMock(config);
+  mock.logger.info(banner(mock));
+  mock.logger.info(`\n  ready in ${Math.round(performance.now() - started)} ms`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    mock.logger.info(`${signal}: stopping`);
+    void mock.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof StoreFileError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`axys-mock: ${(err as Error).message}\n`);
+  } else {
+    process.stderr.write(`axys-mock failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,165 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CertificateService } from './certificates.js';
+import { Clock } from './clock.js';
+import { defaults, type Config } from './config.js';
+import { createControlApp } from './control/app.js';
+import { staticResolver, systemResolver } from './gateway/fcrdns.js';
+import { normalizeIp } from './gateway/ip.js';
+import { Journal } from './journal/journal.js';
+import { createLogger, type Logger } from './logger.js';
+import { createPlatformApp } from './platform/app.js';
+import { loadFixtures } from './store/fixtures.js';
+import type { State } from './store/state.js';
+import { Store } from './store/store.js';
+import { apiServerTlsOptions, classifyTlsRefusal, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
+import { version } from './version.js';
+
+export type MockOptions = Partial<Config>;
+
+/** Embedded defaults: free ports, no data file, quiet, certificates cached in the temp dir. */
+export const embeddedDefaults: Config = Object.freeze({
+  ...defaults,
+  port: 0,
+  controlPort: 0,
+  dataFile: null,
+  certsDir: path.join(os.tmpdir(), 'axys-mock', 'certs'),
+  logLevel: 'silent',
+}) as Config;
+
+export interface RunningMock {
+  config: Config;
+  apiUrl: string;
+  controlUrl: string;
+  ports: { api: number; control: number };
+  certs: CertificateSet;
+  store: Store;
+  clock: Clock;
+  journal: Journal;
+  certificates: CertificateService;
+  logger: Logger;
+  reset(fixtures?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function listen(server: http.Server | https.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+function fixturePrograms(state: State) {
+  return state.programs.map((p) => ({ programId: p.programId, tenantName: p.tenantName, programName: p.programName, domains: p.domains }));
+}
+
+/** Wires everything and starts both listeners. Port 0 picks free ports; the bound ones are returned. */
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const config: Config = Object.freeze({ ...embeddedDefaults, ...options }) as Config;
+  const logger = createLogger(config.logLevel);
+  const fixtures = await loadFixtures(config.fixtures);
+  const store = config.dataFile ? await Store.open(config.dataFile, () => loadFixtures(config.fixtures)) : Store.memory(fixtures);
+  const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
+  const clock = new Clock();
+  const journal = new Journal();
+  const certificates = new CertificateService(certs, () => store.state);
+  const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
+
+  const platformApp = createPlatformApp({
+    store,
+    clock,
+    journal,
+    validateResponses: config.validateResponses,
+    logError,
+    gateway: {
+      state: () => store.state,
+      certificateOwner: (serial) => certificates.owner(serial),
+      resolver: () => (config.dnsResolver === 'system' ? systemResolver : staticResolver(() => store.state.dns)),
+    },
+  });
+  const apiServer = https.createServer(apiServerTlsOptions(certs), platformApp);
+  apiServer.keepAliveTimeout = 65_000;
+  await certificates.attach(apiServer);
+  apiServer.on('tlsClientError', (err, socket) => {
+    journal.record({
+      id: `tls_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      time: clock.nowMs(),
+      method: null,
+      path: null,
+      status: null,
+      decision: 'tls_refused',
+      programId: null,
+      remoteAddress: socket.remoteAddress ? normalizeIp(socket.remoteAddress) : null,
+      durationMs: null,
+      fault: null,
+      reason: classifyTlsRefusal(err, socket),
+    });
+  });
+
+  const reset = async (name?: string) => {
+    await store.replace(await loadFixtures(name ?? config.fixtures));
+    clock.reset();
+    journal.clear();
+    await certificates.applyRevocations();
+  };
+
+  const controlApp = createControlApp({
+    store,
+    clock,
+    journal,
+    certificates,
+    version,
+    controlToken: config.controlToken,
+    validateResponses: config.validateResponses,
+    logError,
+    reset,
+  });
+  const controlServer = http.createServer(controlApp);
+
+  const apiPort = await listen(apiServer, config.port, config.host);
+  let controlPort: number;
+  try {
+    controlPort = await listen(controlServer, config.controlPort, config.host);
+  } catch (e) {
+    apiServer.close();
+    throw e;
+  }
+
+  const close = async () => {
+    await Promise.all(
+      [apiServer, controlServer].map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+  };
+
+  return {
+    config,
+    apiUrl: `https://${urlHost(config.host)}:${apiPort}`,
+    controlUrl: `http://${urlHost(config.host)}:${controlPort}`,
+    ports: { api: apiPort, control: controlPort },
+    certs,
+    store,
+    clock,
+    journal,
+    certificates,
+    logger,
+    reset,
+    close,
+  };
+}

@@ -1,0 +1,43 @@
+import express, { type Express, type RequestHandler } from 'express';
+import type { Clock } from '../clock.js';
+import { gateway, type GatewayDeps } from '../gateway/gateway.js';
+import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
+import { requestId } from '../http/request-id.js';
+import { specValidator } from '../http/validator.js';
+import type { Journal } from '../journal/journal.js';
+import { journalRecorder } from '../journal/recorder.js';
+import { platformSpecPath } from '../paths.js';
+import type { Store } from '../store/store.js';
+import { cardholdersRouter } from './cardholders.js';
+import { stagingOnly, stagingRouter } from './staging.js';
+
+export interface PlatformAppDeps {
+  store: Store;
+  clock: Clock;
+  journal: Journal;
+  gateway: GatewayDeps;
+  validateResponses: boolean;
+  logError: ErrorLogger;
+  /** the single point where faults apply: after the gateway, before validation */
+  faults?: RequestHandler;
+}
+
+/** The emulated platform API (/v2), in the documented order: gateway, faults, validation, operation. */
+export function createPlatformApp(deps: PlatformAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestId);
+  app.use(journalRecorder(deps.journal, deps.clock));
+  app.use(gateway(deps.gateway));
+  if (deps.faults) app.use(deps.faults);
+  app.use('/v2/staging', stagingOnly);
+  app.use(express.json({ limit: '256kb' }));
+  app.use(specValidator(platformSpecPath, deps.validateResponses));
+  const platform = { store: deps.store, clock: deps.clock };
+  app.use(cardholdersRouter(platform));
+  app.use(stagingRouter(platform));
+  app.use(errorHandler(deps.logError));
+  return app;
+}

@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import {
+  cardholderView,
+  createCardholder,
+  editCardholder,
+  findCardholder,
+  listCardholders,
+  refreshKycUrl,
+  registerBankAccount,
+  submitKyc,
+  updateCardholderContact,
+} from '../domain/cardholders.js';
+import { paginate } from '../domain/paging.js';
+import { callerOf } from '../gateway/gateway.js';
+import { idParam, mutate, type PlatformDeps } from './deps.js';
+
+export function cardholdersRouter(deps: PlatformDeps): Router {
+  const router = Router();
+
+  router.get('/v2/cardholders', (req, res) => {
+    const { program } = callerOf(res);
+    const q = req.query as { limit?: number; offset?: number; status?: number };
+    const page = paginate(listCardholders(deps.store.state, program.programId, q.status), q.limit, q.offset);
+    res.json({ status: 'success', ...page, items: page.items.map(cardholderView) });
+  });
+
+  router.post('/v2/cardholders', async (req, res) => {
+    const { program } = callerOf(res);
+    const c = await mutate(deps, (state, now) => createCardholder(state, program, req.body, now));
+    res.json({ status: 'success', cardholderId: c.cardholderId });
+  });
+
+  router.get('/v2/cardholders/:cardholderId', (req, res) => {
+    const { program } = callerOf(res);
+    const c = findCardholder(deps.store.state, program.programId, idParam(req.params.cardholderId));
+    res.json({ status: 'success', cardholder: cardholderView(c) });
+  });
+
+  router.put('/v2/cardholders/:cardholderId', async (req, res) => {
+    const { program } = callerOf(res);
+    const c = await mutate(deps, (state, now) => editCardholder(state, program, idParam(req.params.cardholderId), req.body, now));
+    res.json({ status: 'success', cardholder: cardholderView(c) });
+  });
+
+  router.put('/v2/cardholders/:cardholderId/update', async (req, res) => {
+    const { program } = callerOf(res);
+    const c = await mutate(deps, (state, now) => updateCardholderContact(state, program, idParam(req.params.cardholderId), req.body, now));
+    res.json({ status: 'success', cardholder: cardholderView(c) });
+  });
+
+  router.put('/v2/cardholders/:cardholderId/kyc-submit', async (req, res) => {
+    const { program } = callerOf(res);
+    const c = await mutate(deps, (state, now) => submitKyc(state, program.programId, idParam(req.params.cardholderId), now));
+    res.json({ status: 'success', cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink });
+  });
+
+  router.post('/v2/cardholders/:cardholderId/kyc-url/refresh', async (req, res) => {
+    const { program } = callerOf(res);
+    const c = await mutate(deps, (state, now) => refreshKycUrl(state, program.programId, idParam(req.params.cardholderId), now));
+    res.json({ status: 'success', cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink });
+  });
+
+  router.post('/v2/cardholders/:cardholderId/register-bank-account', async (req, res) => {
+    const { program } = callerOf(res);
+    const r = await mutate(deps, (state, now) => registerBankAccount(state, program.programId, idParam(req.params.cardholderId), req.body, now));
+    res.json({ status: 'success', depositId: r.depositId, statusText: r.statusText });
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fixturesDir } from '../paths.js';
+import type { State } from './state.js';
+
+const cache = new Map<string, string>();
+
+/** A fixture set by name (a file in fixtures/) or by path to a JSON file. Returns a fresh copy every call. */
+export async function loadFixtures(nameOrPath: string): Promise<State> {
+  const file = /[\\/]|\.json$/.test(nameOrPath) ? path.resolve(nameOrPath) : path.join(fixturesDir, `${nameOrPath}.json`);
+  let text = cache.get(file);
+  if (text === undefined) {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new Error(`Fixtures "${nameOrPath}" not found: could not read ${file} (${(e as NodeJS.ErrnoException).code}). Use a name from fixtures/ or a path to a JSON file.`);
+    }
+    cache.set(file, text);
+  }
+  try {
+    return JSON.parse(text) as State;
+  } catch (e) {
+    throw new Error(`Fixtures file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}

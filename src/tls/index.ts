@@ -1,0 +1,24 @@
+export type {
+  CertificateSet,
+  ClientCertificateFiles,
+  ClientIdentity,
+  IssuedCertificate,
+  PeerIdentity,
+  PemPair,
+  ProgramCertificateRequest,
+  TlsRefusalReason,
+} from './types.js';
+export { canonicalSerial, randomSerial } from './serial.js';
+export { getTlsStats } from './keys.js';
+export {
+  createCertificateAuthority,
+  createServerCertificate,
+  issueClientCertificate,
+  SERVER_DEFAULT_NAMES,
+  type IssueOptions,
+} from './issue.js';
+export { toPkcs12 } from './pkcs12.js';
+export { createCrl } from './crl.js';
+export { loadOrCreateCertificates, clearCertificateCache } from './store.js';
+export { apiServerTlsOptions, classifyTlsRefusal, Revocations } from './handshake.js';
+export { readPeerIdentity, parseSubjectAltName, normalizeIp } from './peer.js';
