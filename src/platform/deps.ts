@@ -6,11 +6,13 @@ export interface PlatformDeps {
   clock: Clock;
 }
 
-/** Runs a synchronous domain change, then persists it before the caller answers. */
+/**
+ * Runs a synchronous domain change and persists it before the caller answers. A change that throws
+ * part-way, or whose write fails, leaves the state as it was.
+ */
 export async function mutate<T>(deps: PlatformDeps, change: (state: PlatformDeps['store']['state'], now: number) => T): Promise<T> {
-  const result = change(deps.store.state, deps.clock.now());
-  await deps.store.commit();
-  return result;
+  const now = deps.clock.now();
+  return deps.store.transact((state) => change(state, now));
 }
 
 export function idParam(value: unknown): number {

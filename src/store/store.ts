@@ -1,22 +1,49 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { ChangeLog } from './change-log.js';
 import type { State } from './state.js';
+import { applyChanges, Tracker } from './tracker.js';
 
 export class StoreFileError extends Error {}
 
+export interface StoreFileOptions {
+  /** the change log is folded into a new snapshot once it outgrows this and twice the snapshot (default 8 MiB) */
+  compactAtBytes?: number;
+}
+
+interface Job {
+  /** a change-log line, or null for a whole-state snapshot */
+  line: string | null;
+  /** puts the in-memory state back when the write fails */
+  undo?: () => void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
- * The state behind a private lowdb handle. Domain functions mutate `state` synchronously,
- * then the caller awaits `commit()`: the write is on disk before the response goes out.
+ * The state behind a private lowdb handle. Two ways to change it:
+ * - `transact(change)`: a synchronous change, tracked; only what it changed is appended to the
+ *   change log (many concurrent transactions share one write and one fdatasync), and a change that
+ *   throws or whose write fails is undone. Mutations of the platform go this way.
+ * - change `state` in place, then `commit()`: the whole state is written (lowdb snapshot).
+ * Either way the write is on disk before the promise resolves.
  */
 export class Store {
   #db: Low<State>;
   readonly file: string | null;
+  readonly #log: ChangeLog | null;
+  #pending: Job[] = [];
+  #writing = false;
+  #snapshotBytes = 0;
+  readonly #compactAtBytes: number;
 
-  private constructor(db: Low<State>, file: string | null) {
+  private constructor(db: Low<State>, file: string | null, options: StoreFileOptions = {}) {
     this.#db = db;
     this.file = file;
+    this.#compactAtBytes = options.compactAtBytes ?? 8 * 1024 * 1024;
+    this.#log = file ? new ChangeLog(`${file}.log`) : null;
   }
 
   static memory(initial: State): Store {
@@ -25,8 +52,8 @@ export class Store {
     return new Store(db, null);
   }
 
-  /** Opens the data file, creating it from `seed()` when absent. A corrupt file is never overwritten. */
-  static async open(file: string, seed: () => Promise<State>): Promise<Store> {
+  /** Opens the data file (and replays its change log), creating it from `seed()` when absent. A corrupt file is never overwritten. */
+  static async open(file: string, seed: () => Promise<State>, options: StoreFileOptions = {}): Promise<Store> {
     let text: string | null = null;
     try {
       text = await readFile(file, 'utf8');
@@ -37,7 +64,7 @@ export class Store {
       }
     }
     const db = new Low<State>(new JSONFile<State>(file), {} as State);
-    const store = new Store(db, file);
+    const store = new Store(db, file, options);
     if (text === null) {
       await mkdir(path.dirname(file), { recursive: true });
       db.data = await seed();
@@ -56,6 +83,17 @@ export class Store {
           `Move it away (or delete it) to start from the fixtures, or start with --data-file <other path>.`,
       );
     }
+    store.#snapshotBytes = Buffer.byteLength(text);
+    const log = store.#log!;
+    try {
+      for (const changes of await log.read()) applyChanges(db.data, changes);
+    } catch (e) {
+      throw new StoreFileError(
+        `The change log ${log.file} of the data file ${file} is unreadable: ${(e as Error).message}. Both files were left untouched. ` +
+          `Move both away to start from the fixtures, or start with --data-file <other path>.`,
+      );
+    }
+    if (log.bytes > 0) await store.commit();
     return store;
   }
 
@@ -63,13 +101,80 @@ export class Store {
     return this.#db.data;
   }
 
-  /** Swap in a whole new state (reset, import, restore) and persist it. */
+  /** Swap in a whole new state (reset, import, restore) and persist it; the old state stays if the write fails. */
   async replace(next: State): Promise<void> {
+    const previous = this.#db.data;
     this.#db.data = next;
-    await this.commit();
+    await this.#enqueue(null, () => {
+      this.#db.data = previous;
+    });
   }
 
+  /** Writes the whole state (after in-place changes the store did not track). */
   async commit(): Promise<void> {
+    await this.#enqueue(null);
+  }
+
+  /**
+   * Runs `change` against the state and persists what it changed before resolving. When `change`
+   * throws, or the write fails, the state is as if it never ran.
+   */
+  async transact<T>(change: (state: State) => T): Promise<T> {
+    const tracker = new Tracker(this.#db.data);
+    let result: T;
+    try {
+      result = change(tracker.draft as State);
+    } catch (e) {
+      tracker.rollback();
+      throw e;
+    } finally {
+      tracker.close();
+    }
+    if (!this.#log) return result;
+    // serialised now: the line holds the values as this transaction left them
+    const line = tracker.dirty ? `${JSON.stringify(tracker.changes())}\n` : '';
+    if (!line && !this.#writing) return result;
+    await this.#enqueue(line, () => tracker.rollback());
+    return result;
+  }
+
+  #enqueue(line: string | null, undo?: () => void): Promise<void> {
+    if (!this.file) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ line, undo, resolve, reject });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  /** One writer: each round writes either every pending change-log line at once, or one snapshot. */
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    while (this.#pending.length) {
+      const snapshot = this.#pending[0]!.line === null;
+      const end = snapshot ? 1 : this.#pending.findIndex((j) => j.line === null);
+      const batch = this.#pending.splice(0, end === -1 ? this.#pending.length : end);
+      try {
+        if (snapshot) await this.#writeSnapshot();
+        else {
+          await this.#log!.append(batch.map((j) => j.line).join(''));
+          if (this.#log!.bytes > Math.max(this.#compactAtBytes, 2 * this.#snapshotBytes) && this.#pending[0]?.line !== null) {
+            this.#pending.unshift({ line: null, resolve: () => {}, reject: () => {} });
+          }
+        }
+        for (const j of batch) j.resolve();
+      } catch (err) {
+        // nothing after the failed write is durable either: undo it all, newest first
+        const failed = batch.concat(this.#pending.splice(0));
+        for (const j of [...failed].reverse()) j.undo?.();
+        for (const j of failed) j.reject(err);
+      }
+    }
+    this.#writing = false;
+  }
+
+  async #writeSnapshot(): Promise<void> {
     await this.#db.write();
+    await this.#log!.clear();
+    this.#snapshotBytes = (await stat(this.file!)).size;
   }
 }
