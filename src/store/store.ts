@@ -9,7 +9,7 @@ import { applyChanges, Tracker } from './tracker.js';
 export class StoreFileError extends Error {}
 
 export interface StoreFileOptions {
-  /** the change log is folded into a new snapshot once it outgrows this and twice the snapshot (default 8 MiB) */
+  /** fold the change log into a new snapshot once it outgrows this (default: 8 MiB or twice the snapshot, the larger) */
   compactAtBytes?: number;
 }
 
@@ -37,12 +37,12 @@ export class Store {
   #pending: Job[] = [];
   #writing = false;
   #snapshotBytes = 0;
-  readonly #compactAtBytes: number;
+  readonly #compactAtBytes: number | undefined;
 
   private constructor(db: Low<State>, file: string | null, options: StoreFileOptions = {}) {
     this.#db = db;
     this.file = file;
-    this.#compactAtBytes = options.compactAtBytes ?? 8 * 1024 * 1024;
+    this.#compactAtBytes = options.compactAtBytes;
     this.#log = file ? new ChangeLog(`${file}.log`) : null;
   }
 
@@ -157,7 +157,8 @@ export class Store {
         if (snapshot) await this.#writeSnapshot();
         else {
           await this.#log!.append(batch.map((j) => j.line).join(''));
-          if (this.#log!.bytes > Math.max(this.#compactAtBytes, 2 * this.#snapshotBytes) && this.#pending[0]?.line !== null) {
+          const compactAt = this.#compactAtBytes ?? Math.max(8 * 1024 * 1024, 2 * this.#snapshotBytes);
+          if (this.#log!.bytes > compactAt && this.#pending[0]?.line !== null) {
             this.#pending.unshift({ line: null, resolve: () => {}, reject: () => {} });
           }
         }

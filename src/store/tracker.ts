@@ -5,7 +5,7 @@
  * "slot": a top-level key (`['programs']`) or one entry under it (`['cardholders', '17']`,
  * `['sequences', 'cardholders']`, an array's `['cardholders', 'length']`). A write anywhere at or
  * below a slot marks it dirty and, the first time, saves the slot's previous value (a deep copy of
- * one record, never of a collection). That gives both:
+ * one record; of a whole collection only when the collection itself is replaced). That gives both:
  * - the delta to persist: the final value of every dirty slot (`Change[]`), and
  * - the undo: the saved previous values, restored in reverse order when the write fails.
  */
@@ -86,10 +86,12 @@ export class Tracker {
     if (this.#saved.has(id)) return;
     const parent = path.length === 1 ? this.#root : (this.#root[path[0]] as Obj);
     const key = path[path.length - 1]!;
+    // writing an index can grow the array: its length is saved first, so it is restored last
+    if (Array.isArray(parent) && key !== 'length') this.#save([path[0], 'length']);
     const existed = Object.prototype.hasOwnProperty.call(parent, key);
     const current = parent[key];
-    // a whole top-level value is replaced, never mutated in place through this slot: keep the reference
-    const value = path.length === 1 || !isObject(current) ? current : structuredClone(current);
+    // a copy: the records in it may stay shared with what replaces it, and be changed later
+    const value = isObject(current) ? structuredClone(current) : current;
     this.#saved.set(id, { path, existed, value });
   }
 
