@@ -1,0 +1,271 @@
+// npm run bench: the mock against the limit (bare node:https, bare Express) and its peers (Prism, json-server),
+// on this machine, in one run. Prints a table and writes it as JSON under bench/results/.
+// Settings: BENCH_DURATION (s per row, 5), BENCH_CONNECTIONS (10), BENCH_SCALE (records, "1000,10000,100000"),
+// BENCH_DIST (the build to measure, ./dist).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load } from './bench/load.mjs';
+import { median, peakRssMiB, spawnUntil, stop, waitForStatus } from './bench/processes.mjs';
+import { writeScaledDataFile } from './bench/scale.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.resolve(process.env.BENCH_DIST ?? path.join(root, 'dist'));
+const duration = Number(process.env.BENCH_DURATION ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const scales = (process.env.BENCH_SCALE ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
+const work = mkdtempSync(path.join(os.tmpdir(), 'axys-bench-'));
+const certsDir = path.join(work, 'certs');
+const fixturesFile = path.join(root, 'fixtures', 'default.json');
+const fixtures = JSON.parse(readFileSync(fixturesFile, 'utf8'));
+const apiKey = fixtures.apiKeys.find((k) => k.programId === 1).apiKey;
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const log = (m) => process.stderr.write(`${m}\n`);
+
+const machine = {
+  cpu: (/model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown').trim(),
+  cores: Number(execFileSync('nproc').toString().trim()),
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  os: `${os.type()} ${os.release()}`,
+};
+
+// ---- the mock as a child process ----------------------------------------------------------------
+const mockArgs = (extra) => [path.join(dist, 'main.js'), '--port', '0', '--control-port', '0', '--certs-dir', certsDir, ...extra];
+const banner = (out) => {
+  const api = /platform API\s+(https:\/\/\S+)\/v2/.exec(out)?.[1];
+  const control = /control plane\s+(http:\/\/\S+)\/_mock/.exec(out)?.[1];
+  return /ready in \d+ ms/.test(out) && api && control ? { api, control } : undefined;
+};
+const startMockChild = (extra, opts) => spawnUntil(process.execPath, mockArgs(extra), banner, opts);
+const tlsFiles = () => ({
+  ca: readFileSync(path.join(certsDir, 'ca.pem')),
+  cert: readFileSync(path.join(certsDir, 'clients', '1.pem')),
+  key: readFileSync(path.join(certsDir, 'clients', '1-key.pem')),
+});
+
+function get(url, tls, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { ...tls, headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+// ---- the requests -------------------------------------------------------------------------------
+const readRequest = { path: '/v2/cardholders/10001' };
+const cardholderBody = () =>
+  JSON.stringify({
+    firstName: 'Bench', lastName: 'Writer', emailAdr: 'bench.writer@example.com', gender: 0, dob: '1990-05-14',
+    nationality: 'American', placeOfBirth: 'USA', adrLine1: '123 Market Street', city: 'San Francisco', state: 'CA',
+    country: 'US', zipCode: '94105', callingCode: '001', cellNum: '4155551234', countryCallingCode: 'US',
+  });
+/** The write row. POST /v2/wallets/transfer once money exists; until then a cardholder create (labelled as such). */
+const writeRequest = { method: 'POST', path: '/v2/cardholders', body: cardholderBody() };
+const writeLabel = 'write POST /v2/cardholders (create)';
+const mix = [readRequest, readRequest, readRequest, readRequest, writeRequest];
+
+const rows = [];
+const figures = {};
+async function row(name, target, requests, note = '') {
+  log(`  ${name} ...`);
+  const opts = { url: target.url, requests, tls: target.tls, connections, headers: target.headers ?? {} };
+  await load({ ...opts, duration: 1 }); // warm-up: JIT, lazily compiled validators, TLS sessions
+  const r = await load({ ...opts, duration });
+  rows.push({ name, ...r, note });
+  return r;
+}
+
+async function main() {
+  log(`bench: ${duration} s per row, ${connections} connections, keep-alive; build ${dist}`);
+  // first start creates the certificates; every later start reuses them (warm)
+  const first = await startMockChild(['--in-memory']);
+  const tls = tlsFiles();
+  const mock = { url: first.value.api, tls, headers: { 'X-API-Key': apiKey } };
+  const readBody = await get(`${mock.url}${readRequest.path}`, tls, mock.headers);
+  if (readBody.status !== 200) throw new Error(`the mock's read answered ${readBody.status}: ${readBody.text}`);
+  const bodyFile = path.join(work, 'read-body.json');
+  writeFileSync(bodyFile, readBody.text);
+
+  log('throughput and latency');
+  const read = await row('mock: read GET /v2/cardholders/{id}', mock, [readRequest]);
+  const write = await row(`mock: ${writeLabel}`, mock, [writeRequest], 'in memory (embedded default)');
+  const mixed = await row('mock: mix 80% read / 20% write', mock, mix, 'in memory');
+  figures.peakRssMiBUnderLoad = peakRssMiB(first.child.pid);
+  await stop(first.child);
+
+  const durable = await startMockChild(['--data-file', path.join(work, 'durable', 'db.json')]);
+  const writeDurable = await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, [writeRequest], 'data file (npm start default): on disk before the answer');
+  await stop(durable.child);
+
+  const baselines = {};
+  for (const [name, script] of [['bare node:https (mTLS, fixed body)', 'baseline-https.mjs'], ['bare Express 5 (mTLS, fixed body)', 'baseline-express.mjs']]) {
+    const server = await spawnUntil(process.execPath, [path.join(root, 'scripts', 'bench', script), certsDir, bodyFile], (out) => /listening (\d+)/.exec(out)?.[1]);
+    baselines[script] = await row(name, { url: `https://127.0.0.1:${server.value}`, tls }, [readRequest]);
+    await stop(server.child);
+  }
+
+  const peers = {};
+  peers.prism = await peer('Prism (mock of openapi/platform.yaml)', async (port) =>
+    spawnUntil(bin('prism'), ['mock', path.join(root, 'openapi', 'platform.yaml'), '--host', '127.0.0.1', '--port', String(port)], (out) => (/listening/i.test(out) ? true : undefined)),
+  );
+  peers.jsonServer = await peer('json-server (fixture data)', async (port) => {
+    const db = path.join(work, 'json-server-db.json');
+    const routes = path.join(work, 'json-server-routes.json');
+    writeFileSync(db, JSON.stringify({ cardholders: fixtures.cardholders }));
+    writeFileSync(routes, JSON.stringify({ '/v2/*': '/$1' }));
+    const server = await spawnUntil(bin('json-server'), [db, '--host', '127.0.0.1', '--port', String(port), '--routes', routes, '--id', 'cardholderId', '--quiet'], () => true);
+    await waitForStatus(() => fetch(`http://127.0.0.1:${port}/v2/cardholders/10001`).then((r) => r.status));
+    return server;
+  });
+
+  const https0 = baselines['baseline-https.mjs'];
+  const express0 = baselines['baseline-express.mjs'];
+  const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
+  for (const r of rows.filter((x) => x.name.startsWith('mock:'))) {
+    r.vsHttps = ratio(r.rps, https0.rps);
+    r.vsExpress = ratio(r.rps, express0.rps);
+  }
+  figures.readVsExpress = ratio(read.rps, express0.rps);
+  figures.readVsPrism = peers.prism.rps ? ratio(read.rps, peers.prism.rps) : null;
+
+  log('cold start, startMock(), reset');
+  figures.coldStart = await coldStart();
+  figures.startMock = await startMockToFirstRequest();
+  figures.controlPlane = await controlTimes();
+
+  log('store scale');
+  figures.storeScale = [];
+  for (const records of scales) figures.storeScale.push(await scaleRow(records));
+
+  const result = { date: new Date().toISOString(), machine, settings: { duration, connections, keepAlive: true, loadGenerator: 'autocannon 9, in the bench process' }, rows, figures, summary: { read, write, mixed, writeDurable } };
+  print(result);
+  const dir = path.join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`\nwritten ${path.relative(root, file)}`);
+}
+
+/** A peer serving the same read over plain HTTP; if it cannot run here, the table says so. */
+async function peer(name, start) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const note = 'plain HTTP, no client certificate, no API key check';
+  let server;
+  try {
+    server = await start(port);
+    await waitForStatus(() => fetch(`http://127.0.0.1:${port}${readRequest.path}`, { headers: { 'X-API-Key': apiKey } }).then((r) => r.status));
+    return await row(name, { url: `http://127.0.0.1:${port}`, headers: { 'X-API-Key': apiKey } }, [readRequest], note);
+  } catch (e) {
+    rows.push({ name, rps: null, p50: null, p99: null, note: `could not run here: ${e.message.split('\n')[0]}` });
+    return {};
+  } finally {
+    if (server) await stop(server.child);
+  }
+}
+
+async function coldStart() {
+  const toBanner = [];
+  const toFirstRequest = [];
+  const tls = tlsFiles();
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const m = await startMockChild(['--in-memory']);
+    toBanner.push(performance.now() - t0);
+    await waitForStatus(() => get(`${m.value.api}${readRequest.path}`, tls, { 'X-API-Key': apiKey }).then((r) => r.status), 200, 30_000);
+    toFirstRequest.push(performance.now() - t0);
+    await stop(m.child);
+  }
+  return { runs: 5, medianToReadyBannerMs: Math.round(median(toBanner)), medianToFirst200Ms: Math.round(median(toFirstRequest)), command: 'node dist/main.js --port 0 --control-port 0 --in-memory --certs-dir <warm dir>' };
+}
+
+async function startMockToFirstRequest() {
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const out = execFileSync(process.execPath, [path.join(root, 'scripts', 'bench', 'startmock-child.mjs'), dist, certsDir]).toString();
+    const r = JSON.parse(out.trim().split('\n').pop());
+    if (r.status !== 200) throw new Error(`startMock first request answered ${r.status}`);
+    runs.push(r);
+  }
+  return { runs: 5, medianImportMs: Math.round(median(runs.map((r) => r.importMs))), medianStartMockToFirst200Ms: Math.round(median(runs.map((r) => r.toFirstRequestMs))) };
+}
+
+/** Reset and snapshot/restore over the control plane, with a data file (the slower, durable case) and in memory. */
+async function controlTimes() {
+  const out = {};
+  for (const [label, extra] of [['inMemory', ['--in-memory']], ['dataFile', ['--data-file', path.join(work, 'control', 'db.json')]]]) {
+    const m = await startMockChild(extra);
+    const call = async (method, p) => {
+      const t0 = performance.now();
+      const res = await fetch(`${m.value.control}${p}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+      const body = await res.json().catch(() => null);
+      return { ms: performance.now() - t0, status: res.status, body };
+    };
+    const times = async (fn) => {
+      const ms = [];
+      for (let i = 0; i < 20; i++) ms.push((await fn()).ms);
+      return Math.round(median(ms) * 100) / 100;
+    };
+    const entry = { resetMedianMs: await times(() => call('POST', '/_mock/reset')) };
+    const snap = await call('POST', '/_mock/snapshots');
+    if (snap.status === 200 || snap.status === 201) {
+      const id = snap.body?.snapshotId;
+      entry.snapshotMedianMs = await times(() => call('POST', '/_mock/snapshots'));
+      entry.restoreMedianMs = await times(() => call('POST', `/_mock/snapshots/${encodeURIComponent(id)}/restore`));
+    } else {
+      entry.snapshot = `not measured: POST /_mock/snapshots answered ${snap.status} on this build`;
+    }
+    out[label] = entry;
+    await stop(m.child);
+  }
+  return out;
+}
+
+async function scaleRow(records) {
+  const file = path.join(work, `scale-${records}`, 'db.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const bytes = writeScaledDataFile(fixturesFile, file, records);
+  const m = await startMockChild(['--data-file', file], { timeoutMs: 120_000 });
+  const r = await row(`store scale: ${writeLabel}, ${records} records`, { url: m.value.api, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } }, [writeRequest], `data file ${Math.round(bytes / 2 ** 20)} MiB`);
+  const peak = peakRssMiB(m.child.pid);
+  await stop(m.child);
+  return { records, dataFileMiB: Math.round((bytes / 2 ** 20) * 10) / 10, startMs: Math.round(m.readyMs), ...r, peakRssMiB: peak };
+}
+
+function print({ machine: mc, rows: rs, figures: f }) {
+  const fmt = (v) => (v === null || v === undefined ? '-' : String(v));
+  const lines = [
+    '',
+    `machine: ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGiB} GiB, ${mc.os}, node ${mc.node}`,
+    `load: autocannon in the bench process (shares the cores), ${connections} connections, keep-alive, ${duration} s per row after a 1 s warm-up`,
+    '',
+    '| row | req/s | p50 ms | p99 ms | non-2xx | errors | vs node:https | vs Express | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rs.map((r) => `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ${fmt(r.vsHttps)} | ${fmt(r.vsExpress)} | ${r.note ?? ''} |`),
+    '',
+    `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.70); read vs Prism: ${fmt(f.readVsPrism)} (target > 1)`,
+    `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
+    `cold start (${f.coldStart.runs} runs, median): ready banner ${f.coldStart.medianToReadyBannerMs} ms, first 200 ${f.coldStart.medianToFirst200Ms} ms`,
+    `startMock() (${f.startMock.runs} fresh processes, median): import ${f.startMock.medianImportMs} ms, then to first 200 ${f.startMock.medianStartMockToFirst200Ms} ms`,
+    ...Object.entries(f.controlPlane).map(([k, v]) => `control plane (${k}, median of 20): reset ${v.resetMedianMs} ms` + (v.snapshot ? `; ${v.snapshot}` : `, snapshot ${v.snapshotMedianMs} ms, restore ${v.restoreMedianMs} ms`)),
+    '',
+    '| records | data file MiB | start ms | write req/s | p50 ms | p99 ms | non-2xx | peak RSS MiB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...f.storeScale.map((s) => `| ${s.records} | ${s.dataFileMiB} | ${s.startMs} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.peakRssMiB} |`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main()
+  .catch((e) => {
+    log(`bench failed: ${e.stack ?? e}`);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));
