@@ -4,6 +4,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../src/store/store.js';
 import { cardholderBody, fixtureKeys } from './helpers/data.js';
 import { runMockToExit, spawnMock } from './helpers/process.js';
 
@@ -49,7 +50,8 @@ describe('the CLI as a user runs it', () => {
     expect(created.status).toBe(200);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
-    const stored = JSON.parse(await readFile(path.join(dir, 'kill/db.json'), 'utf8'));
+    // the snapshot plus its change log, as a restart loads them
+    const stored = (await Store.open(path.join(dir, 'kill/db.json'), () => Promise.reject(new Error('the data file is gone')))).state;
     expect(stored.cardholders.find((c: { cardholderId: number }) => c.cardholderId === created.body.cardholderId)?.firstName).toBe('Persisted');
     const second = await spawnMock(args, dir);
     try {
