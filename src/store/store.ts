@@ -60,7 +60,7 @@ export class Store {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') {
-        throw new StoreFileError(`Cannot read the data file ${file} (${code}). Fix its permissions, or start with --data-file <other path> or --in-memory.`);
+        throw new StoreFileError(`Cannot read the data file ${file} (${code}). Make it a readable file (or move it away), or start with --data-file <other path> or --in-memory.`);
       }
     }
     const db = new Low<State>(new JSONFile<State>(file), {} as State);

@@ -1,0 +1,237 @@
+import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../src/http/errors.js';
+import { Journal, type JournalEntry } from '../src/journal/journal.js';
+import { startMock } from '../src/mock.js';
+import { loadFixtures } from '../src/store/fixtures.js';
+import { Store } from '../src/store/store.js';
+import { apiClient } from './helpers/client.js';
+import { cardholderBody, fixtureCardholder as F, fixtureKeys } from './helpers/data.js';
+import { runMockToExit, spawnMock } from './helpers/process.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-reliability-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A keep-alive mTLS client for a mock started as a process, with the fixture program 1 credentials. */
+async function processClient(apiUrl: string, certsDir: string, maxSockets = 8) {
+  const [ca, cert, key] = await Promise.all(['ca.pem', 'clients/1.pem', 'clients/1-key.pem'].map((f) => readFile(path.join(certsDir, f), 'utf8')));
+  const agent = new https.Agent({ keepAlive: true, maxSockets, ca, cert, key });
+  const request = (method: string, p: string, body?: unknown) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const req = https.request(new URL(p, apiUrl), { method, agent, headers: { 'X-API-Key': fixtureKeys.staging, ...(body ? { 'Content-Type': 'application/json' } : {}) } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  return { request, close: () => agent.destroy() };
+}
+
+/** What a restart loads (snapshot plus change log), read from a copy so the files under test stay as the crash left them. */
+async function storedState(file: string) {
+  const copy = path.join(await mkdtemp(path.join(dir, 'copy-')), 'db.json');
+  await copyFile(file, copy);
+  await copyFile(`${file}.log`, `${copy}.log`).catch(() => undefined);
+  return (await Store.open(copy, () => Promise.reject(new Error('no data file')))).state;
+}
+
+describe('SIGKILL in the middle of a write load', () => {
+  it('keeps every write that was answered 200, and the files parse', async () => {
+    const args = ['--data-file', 'kill/db.json', '--certs-dir', 'certs'];
+    const mock = await spawnMock(args, dir);
+    const client = await processClient(mock.apiUrl, path.join(dir, 'certs'));
+    const acknowledged = new Map<number, string>();
+    let killed = false;
+    let sent = 0;
+    const writer = async () => {
+      while (!killed) {
+        const lastName = `Killed${sent++}`;
+        try {
+          const res = await client.request('POST', '/v2/cardholders', cardholderBody({ lastName }));
+          if (res.status === 200) acknowledged.set(res.body.cardholderId, lastName);
+          else throw new Error(`unexpected ${res.status}`);
+        } catch (e) {
+          if (!killed) throw e;
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, writer);
+    // kill while all eight writers have a request in flight
+    while (acknowledged.size < 150) await new Promise((r) => setTimeout(r, 5));
+    killed = true;
+    mock.child.kill('SIGKILL');
+    await Promise.all(writers);
+    await new Promise((r) => (mock.child.exitCode !== null || mock.child.signalCode !== null ? r(null) : mock.child.once('exit', r)));
+    client.close();
+
+    const file = path.join(dir, 'kill/db.json');
+    expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+    const stored = await storedState(file);
+    const byId = new Map(stored.cardholders.map((c) => [c.cardholderId, c]));
+    for (const [id, lastName] of acknowledged) expect(byId.get(id)?.lastName, `cardholder ${id}`).toBe(lastName);
+    expect(new Set(stored.cardholders.map((c) => c.cardholderId)).size).toBe(stored.cardholders.length);
+
+    // and the restarted mock serves them
+    const again = await spawnMock(args, dir);
+    const reader = await processClient(again.apiUrl, path.join(dir, 'certs'));
+    try {
+      for (const [id, lastName] of acknowledged) {
+        const res = await reader.request('GET', `/v2/cardholders/${id}`);
+        expect(res.status).toBe(200);
+        expect(res.body.cardholder.lastName).toBe(lastName);
+      }
+    } finally {
+      reader.close();
+      again.child.kill('SIGTERM');
+    }
+  }, 60_000);
+});
+
+describe('a data file that cannot be used at start', () => {
+  it('a directory where the data file should be: exit 1, names it and says what to do', async () => {
+    const file = path.join(dir, 'is-a-directory.json');
+    await mkdir(file);
+    const result = await runMockToExit(['--data-file', file, '--certs-dir', 'certs'], dir);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`Cannot read the data file ${file} (EISDIR)`);
+    expect(result.output).toMatch(/--data-file <other path> or --in-memory/);
+  });
+
+  it('a corrupt change log: exit 1, names it, and leaves the data file and the log untouched', async () => {
+    const file = path.join(dir, 'corrupt-log', 'db.json');
+    const store = await Store.open(file, () => loadFixtures('default'));
+    await store.transact((s) => {
+      s.cardholders[0]!.city = 'Logged';
+    });
+    const log = `${await readFile(`${file}.log`, 'utf8')}{"torn in the middle\n[]\n`;
+    await writeFile(`${file}.log`, log);
+    const snapshot = await readFile(file, 'utf8');
+    const result = await runMockToExit(['--data-file', file, '--certs-dir', 'certs'], dir);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`The change log ${file}.log of the data file ${file} is unreadable: line 2`);
+    expect(result.output).toMatch(/left untouched/);
+    expect(await readFile(file, 'utf8')).toBe(snapshot);
+    expect(await readFile(`${file}.log`, 'utf8')).toBe(log);
+  });
+});
+
+describe('a data directory that becomes unwritable while running', () => {
+  it('writes fail with a 5xx and nothing that was not stored is reported or visible', async () => {
+    const dataDir = path.join(dir, 'unwritable');
+    const m = await startMock({ dataFile: path.join(dataDir, 'db.json'), validateResponses: true });
+    try {
+      const api = apiClient(m);
+      const kept = await api.post('/v2/cardholders', cardholderBody({ lastName: 'Stored' }));
+      expect(kept.status).toBe(200);
+      const before = JSON.stringify(m.store.state);
+      // the data directory becomes a plain file (chmod does not stop root): every write now fails
+      await rm(dataDir, { recursive: true });
+      await writeFile(dataDir, 'not a directory');
+
+      const writes: [string, string, unknown][] = [
+        ['POST', '/v2/cardholders', cardholderBody({ lastName: 'Lost' })],
+        ['PUT', `/v2/cardholders/${F.approved}/update`, { emailAdr: 'lost@example.com' }],
+        ['PUT', `/v2/cardholders/${F.draft}/kyc-submit`, undefined],
+        ['PUT', `/v2/cardholders/${F.draft}`, cardholderBody({ firstName: 'Lost' })],
+      ];
+      for (const [method, p, body] of writes) {
+        const res = await api.request(method, p, { body });
+        expect(res.status, `${method} ${p}`).toBe(500);
+        expect(res.body).toEqual({ status: 'error', message: messages.internal });
+      }
+      expect(JSON.stringify(m.store.state)).toBe(before);
+      expect((await api.get(`/v2/cardholders/${F.approved}`)).body.cardholder.emailAdr).not.toBe('lost@example.com');
+      expect((await api.get(`/v2/cardholders/${F.draft}`)).body.cardholder.status).toBe(4);
+      const list = await api.get('/v2/cardholders?limit=100');
+      expect(list.body.items.map((c: { lastName: string }) => c.lastName)).not.toContain('Lost');
+
+      // once the directory is back, writes succeed again and the ids continue without a gap
+      await rm(dataDir);
+      await mkdir(dataDir);
+      const next = await api.post('/v2/cardholders', cardholderBody({ lastName: 'After' }));
+      expect(next.status).toBe(200);
+      expect(next.body.cardholderId).toBe(kept.body.cardholderId + 1);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
+describe('memory stays bounded under a long request stream', () => {
+  const gc = () => {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+  };
+
+  it('the journal keeps at most its capacity, however many requests it records', () => {
+    const journal = new Journal(100);
+    const entry = (i: number): JournalEntry => ({ id: `req_${i}`, time: i, method: 'GET', path: `/v2/cardholders/${i}`, status: 200, decision: 'ok', programId: 1, remoteAddress: '127.0.0.1', durationMs: 1, fault: null, reason: 'x'.repeat(200) });
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 300_000; i++) journal.record(entry(i));
+    gc();
+    // unbounded, 300,000 entries with a 200-character reason would hold well over 60 MB
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(10 * 2 ** 20);
+    const all = journal.query({ limit: 1000 });
+    expect(all.total).toBe(100);
+    expect(all.items[0]!.id).toBe('req_299999');
+  });
+
+  it('a mock serving thousands of requests holds no more memory than its journal and store explain', async () => {
+    const m = await startMock({ validateResponses: true });
+    const client = m.certs.clients.get(1)!;
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: m.certs.ca.certPem, cert: client.certPem, key: client.keyPem });
+    const url = new URL(m.apiUrl);
+    const send = (method: string, p: string, body?: unknown, fresh = false) =>
+      new Promise<number>((resolve, reject) => {
+        const req = https.request(
+          { host: url.hostname, port: url.port, method, path: p, agent: fresh ? false : agent, ca: m.certs.ca.certPem, cert: client.certPem, key: client.keyPem, headers: { 'X-API-Key': fixtureKeys.staging, 'Idempotency-Key': `k-${Math.random()}`, ...(body ? { 'Content-Type': 'application/json' } : {}) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          },
+        );
+        req.on('error', reject);
+        req.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+    const stream = async (n: number) => {
+      for (let i = 0; i < n; i += 4) {
+        await Promise.all([
+          send('GET', `/v2/cardholders/${F.approved}`),
+          send('GET', `/v2/cardholders/${900000 + i}`),
+          send('PUT', `/v2/cardholders/${F.approved}/update`, { emailAdr: `stream${i}@example.com` }),
+          send('GET', `/v2/cardholders?limit=5&offset=${i % 7}`, undefined, i % 40 === 0),
+        ]);
+      }
+    };
+    try {
+      await stream(400);
+      gc();
+      const heapBefore = process.memoryUsage().heapUsed;
+      await stream(2400);
+      gc();
+      const grown = process.memoryUsage().heapUsed - heapBefore;
+      // 2,400 more journal entries are well under 2 MB; anything kept per request or per connection would show
+      expect(grown).toBeLessThan(8 * 2 ** 20);
+      expect(m.journal.size).toBeLessThanOrEqual(m.journal.capacity);
+      expect(m.store.state.cardholders.length).toBe((await loadFixtures('default')).cardholders.length);
+    } finally {
+      agent.destroy();
+      await m.close();
+    }
+  }, 60_000);
+});
