@@ -1,7 +1,7 @@
 // npm run bench: the mock against the limit (bare node:https, bare Express) and its peers (Prism, json-server),
 // on this machine, in one run. Prints a table and writes it as JSON under bench/results/.
 // Settings: BENCH_DURATION (s per row, 5), BENCH_CONNECTIONS (10), BENCH_SCALE (records, "1000,10000,100000"),
-// BENCH_DIST (the build to measure, ./dist).
+// BENCH_DIST (the build to measure, ./dist), BENCH_ONLY (comma list of sections: load, startup, scale).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -17,6 +17,7 @@ const dist = path.resolve(process.env.BENCH_DIST ?? path.join(root, 'dist'));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const scales = (process.env.BENCH_SCALE ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
+const only = new Set((process.env.BENCH_ONLY ?? 'load,startup,scale').split(','));
 const work = mkdtempSync(path.join(os.tmpdir(), 'axys-bench-'));
 const certsDir = path.join(work, 'certs');
 const fixturesFile = path.join(root, 'fixtures', 'default.json');
@@ -85,8 +86,32 @@ async function row(name, target, requests, note = '') {
 
 async function main() {
   log(`bench: ${duration} s per row, ${connections} connections, keep-alive; build ${dist}`);
-  // first start creates the certificates; every later start reuses them (warm)
+  // the first start creates the certificates; every later start reuses them (warm)
   const first = await startMockChild(['--in-memory']);
+  if (only.has('load')) await loadSection(first);
+  await stop(first.child);
+  if (only.has('startup')) {
+    log('cold start, startMock(), reset');
+    figures.coldStart = await coldStart();
+    figures.startMock = await startMockToFirstRequest();
+    figures.controlPlane = await controlTimes();
+  }
+  if (only.has('scale')) {
+    log('store scale');
+    figures.storeScale = [];
+    for (const records of scales) figures.storeScale.push(await scaleRow(records));
+  }
+
+  const result = { date: new Date().toISOString(), build: dist, machine, settings: { duration, connections, keepAlive: true, loadGenerator: 'autocannon 9, in the bench process' }, rows, figures };
+  print(result);
+  const dir = path.join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${result.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`\nwritten ${path.relative(root, file)}`);
+}
+
+async function loadSection(first) {
   const tls = tlsFiles();
   const mock = { url: first.value.api, tls, headers: { 'X-API-Key': apiKey } };
   const readBody = await get(`${mock.url}${readRequest.path}`, tls, mock.headers);
@@ -96,13 +121,12 @@ async function main() {
 
   log('throughput and latency');
   const read = await row('mock: read GET /v2/cardholders/{id}', mock, [readRequest]);
-  const write = await row(`mock: ${writeLabel}`, mock, [writeRequest], 'in memory (embedded default)');
-  const mixed = await row('mock: mix 80% read / 20% write', mock, mix, 'in memory');
+  await row(`mock: ${writeLabel}`, mock, [writeRequest], 'in memory (embedded default)');
+  await row('mock: mix 80% read / 20% write', mock, mix, 'in memory');
   figures.peakRssMiBUnderLoad = peakRssMiB(first.child.pid);
-  await stop(first.child);
 
   const durable = await startMockChild(['--data-file', path.join(work, 'durable', 'db.json')]);
-  const writeDurable = await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, [writeRequest], 'data file (npm start default): on disk before the answer');
+  await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, [writeRequest], 'data file (npm start default): on disk before the answer');
   await stop(durable.child);
 
   const baselines = {};
@@ -112,18 +136,15 @@ async function main() {
     await stop(server.child);
   }
 
-  const peers = {};
-  peers.prism = await peer('Prism (mock of openapi/platform.yaml)', async (port) =>
+  const prism = await peer('Prism (mock of openapi/platform.yaml)', async (port) =>
     spawnUntil(bin('prism'), ['mock', path.join(root, 'openapi', 'platform.yaml'), '--host', '127.0.0.1', '--port', String(port)], (out) => (/listening/i.test(out) ? true : undefined)),
   );
-  peers.jsonServer = await peer('json-server (fixture data)', async (port) => {
+  await peer('json-server (fixture data)', async (port) => {
     const db = path.join(work, 'json-server-db.json');
     const routes = path.join(work, 'json-server-routes.json');
     writeFileSync(db, JSON.stringify({ cardholders: fixtures.cardholders }));
     writeFileSync(routes, JSON.stringify({ '/v2/*': '/$1' }));
-    const server = await spawnUntil(bin('json-server'), [db, '--host', '127.0.0.1', '--port', String(port), '--routes', routes, '--id', 'cardholderId', '--quiet'], () => true);
-    await waitForStatus(() => fetch(`http://127.0.0.1:${port}/v2/cardholders/10001`).then((r) => r.status));
-    return server;
+    return spawnUntil(bin('json-server'), [db, '--host', '127.0.0.1', '--port', String(port), '--routes', routes, '--id', 'cardholderId', '--quiet'], () => true);
   });
 
   const https0 = baselines['baseline-https.mjs'];
@@ -134,24 +155,7 @@ async function main() {
     r.vsExpress = ratio(r.rps, express0.rps);
   }
   figures.readVsExpress = ratio(read.rps, express0.rps);
-  figures.readVsPrism = peers.prism.rps ? ratio(read.rps, peers.prism.rps) : null;
-
-  log('cold start, startMock(), reset');
-  figures.coldStart = await coldStart();
-  figures.startMock = await startMockToFirstRequest();
-  figures.controlPlane = await controlTimes();
-
-  log('store scale');
-  figures.storeScale = [];
-  for (const records of scales) figures.storeScale.push(await scaleRow(records));
-
-  const result = { date: new Date().toISOString(), machine, settings: { duration, connections, keepAlive: true, loadGenerator: 'autocannon 9, in the bench process' }, rows, figures, summary: { read, write, mixed, writeDurable } };
-  print(result);
-  const dir = path.join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${result.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  log(`\nwritten ${path.relative(root, file)}`);
+  figures.readVsPrism = ratio(read.rps, prism.rps);
 }
 
 /** A peer serving the same read over plain HTTP; if it cannot run here, the table says so. */
@@ -250,16 +254,28 @@ function print({ machine: mc, rows: rs, figures: f }) {
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rs.map((r) => `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.non2xx)} | ${fmt(r.errors)} | ${fmt(r.vsHttps)} | ${fmt(r.vsExpress)} | ${r.note ?? ''} |`),
     '',
-    `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.70); read vs Prism: ${fmt(f.readVsPrism)} (target > 1)`,
-    `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
-    `cold start (${f.coldStart.runs} runs, median): ready banner ${f.coldStart.medianToReadyBannerMs} ms, first 200 ${f.coldStart.medianToFirst200Ms} ms`,
-    `startMock() (${f.startMock.runs} fresh processes, median): import ${f.startMock.medianImportMs} ms, then to first 200 ${f.startMock.medianStartMockToFirst200Ms} ms`,
-    ...Object.entries(f.controlPlane).map(([k, v]) => `control plane (${k}, median of 20): reset ${v.resetMedianMs} ms` + (v.snapshot ? `; ${v.snapshot}` : `, snapshot ${v.snapshotMedianMs} ms, restore ${v.restoreMedianMs} ms`)),
-    '',
-    '| records | data file MiB | start ms | write req/s | p50 ms | p99 ms | non-2xx | peak RSS MiB |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...f.storeScale.map((s) => `| ${s.records} | ${s.dataFileMiB} | ${s.startMs} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.peakRssMiB} |`),
   ];
+  if (f.readVsExpress !== undefined) {
+    lines.push(
+      `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.70); read vs Prism: ${fmt(f.readVsPrism)} (target > 1)`,
+      `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
+    );
+  }
+  if (f.coldStart) {
+    lines.push(
+      `cold start (${f.coldStart.runs} runs, median): ready banner ${f.coldStart.medianToReadyBannerMs} ms, first 200 ${f.coldStart.medianToFirst200Ms} ms`,
+      `startMock() (${f.startMock.runs} fresh processes, median): import ${f.startMock.medianImportMs} ms, then to first 200 ${f.startMock.medianStartMockToFirst200Ms} ms`,
+      ...Object.entries(f.controlPlane).map(([k, v]) => `control plane (${k}, median of 20): reset ${v.resetMedianMs} ms` + (v.snapshot ? `; ${v.snapshot}` : `, snapshot ${v.snapshotMedianMs} ms, restore ${v.restoreMedianMs} ms`)),
+    );
+  }
+  if (f.storeScale) {
+    lines.push(
+      '',
+      '| records | data file MiB | start ms | write req/s | p50 ms | p99 ms | non-2xx | peak RSS MiB |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...f.storeScale.map((s) => `| ${s.records} | ${s.dataFileMiB} | ${s.startMs} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.peakRssMiB} |`),
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
