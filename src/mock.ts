@@ -17,6 +17,7 @@ import type { State } from './store/state.js';
 import { Store } from './store/store.js';
 import { apiServerTlsOptions, classifyTlsRefusal, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export type MockOptions = Partial<Config>;
 
@@ -39,6 +40,7 @@ export interface RunningMock {
   store: Store;
   clock: Clock;
   journal: Journal;
+  webhooks: WebhookDispatcher;
   certificates: CertificateService;
   logger: Logger;
   reset(fixtures?: string): Promise<void>;
@@ -73,6 +75,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
   const journal = new Journal();
+  const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
   const certificates = new CertificateService(certs, () => store.state);
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 
@@ -82,6 +85,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     journal,
     validateResponses: config.validateResponses,
     logError,
+    settings: { depositClearingSeconds: config.depositClearingSeconds, otpListenerSeconds: config.otpListenerSeconds, otpCodeSeconds: config.otpCodeSeconds },
+    webhooks,
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),
@@ -111,6 +116,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     await store.replace(await loadFixtures(name ?? config.fixtures));
     clock.reset();
     journal.clear();
+    webhooks.clear();
     await certificates.applyRevocations();
   };
 
@@ -118,6 +124,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     store,
     clock,
     journal,
+    webhooks,
     certificates,
     version,
     controlToken: config.controlToken,
@@ -137,6 +144,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
 
   const close = async () => {
+    webhooks.abortAll();
     await Promise.all(
       [apiServer, controlServer].map(
         (server) =>
@@ -157,6 +165,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     store,
     clock,
     journal,
+    webhooks,
     certificates,
     logger,
     reset,
