@@ -13,13 +13,13 @@ export const issuerStatusName: Record<IssuerCardStatus, string> = { 0: 'Pending'
 /** Design slots with an approved design; the mock approves only the mandatory default slot 0. */
 export const APPROVED_DESIGN_SLOTS: ReadonlySet<number> = new Set([0]);
 
-const describe = (card: Card) => `Card ${card.cardId} is ${issuerStatusName[card.issuerCardStatus]} (issuerCardStatus ${card.issuerCardStatus})`;
+const stateOf = (card: Card) => `Card ${card.cardId} is ${issuerStatusName[card.issuerCardStatus]} (issuerCardStatus ${card.issuerCardStatus})`;
 
 export const cardMessages = {
-  notActivatable: (card: Card) => `${describe(card)}: only a physical card that is Not Activated (4) can be activated, and only once.`,
+  notActivatable: (card: Card) => `${stateOf(card)}: only a physical card that is Not Activated (4) can be activated, and only once.`,
   statusNotChangeable: (card: Card) =>
-    `${describe(card)}: block and unblock (newStatus 1 or 2) work only between Active (1) and On Hold (2). Closing is support-ticket only.`,
-  pinNotChangeable: (card: Card) => `${describe(card)}: the PIN can be changed only while the card is Active (1) or On Hold (2).`,
+    `${stateOf(card)}: block and unblock (newStatus 1 or 2) work only between Active (1) and On Hold (2). Closing is support-ticket only.`,
+  pinNotChangeable: (card: Card) => `${stateOf(card)}: the PIN can be changed only while the card is Active (1) or On Hold (2).`,
   detailsMismatch:
     'cardNumber, expMonth, expYear and cvv must match the card being activated: read them with GET /v2/cards/{cardId}/sensitive (or from the card itself).',
   oldPinRequired: 'This card has a PIN: send the current one as oldPin together with newPin.',
@@ -30,7 +30,7 @@ export const cardMessages = {
   notFundable: (card: Card) =>
     card.cardStatus !== CardApproval.Approved
       ? `Card ${card.cardId} was not issued (cardStatus ${card.cardStatus}): it cannot receive funds.`
-      : `${describe(card)}: a closed or pending card cannot receive funds. Fund an Active, On Hold or Not Activated card.`,
+      : `${stateOf(card)}: a closed or pending card cannot receive funds. Fund an Active, On Hold or Not Activated card.`,
 };
 
 export interface CardIssueInput {
@@ -61,8 +61,8 @@ export function findCard(state: State, programId: number, cardId: number): Card 
   return card;
 }
 
-function checkCardLimit(limit: number | undefined, cardholder: Cardholder): void {
-  if (limit !== undefined && limit > cardholder.transactionLimit) {
+function checkCardLimit(limit: number | undefined, cardholder: Cardholder | undefined): void {
+  if (limit !== undefined && cardholder && limit > cardholder.transactionLimit) {
     throw new ApiError(422, cardMessages.limitAboveCardholder(limit, cardholder), [
       { field: 'transactionLimit', message: `must be at most ${cardholder.transactionLimit}` },
     ]);
@@ -136,7 +136,7 @@ export function setCardStatus(state: State, programId: number, cardId: number, n
 /** Settings, in any state (LIFE); the limit stays within the cardholder's. */
 export function updateCard(state: State, programId: number, cardId: number, input: CardUpdateInput, now: number): Card {
   const card = findCard(state, programId, cardId);
-  const cardholder = state.cardholders.find((c) => c.cardholderId === card.cardholderId)!;
+  const cardholder = state.cardholders.find((c) => c.cardholderId === card.cardholderId);
   checkCardLimit(input.transactionLimit, cardholder);
   for (const [field, value] of Object.entries(input)) {
     if (value !== undefined) Object.assign(card, { [field]: value });

@@ -1,4 +1,4 @@
-import { nextId, type CardFee, type CardTransaction, type Program, type State, type WalletTransaction } from '../store/state.js';
+import { nextId, type CardFee, type IssuerCardStatus, type CardTransaction, type Program, type State, type WalletTransaction } from '../store/state.js';
 import { decimalToMinor, isoDate, minorToDecimal } from './amounts.js';
 import { CardApproval, CardState, findCard, issuerStatusName } from './cards.js';
 
@@ -7,7 +7,7 @@ export const CURRENCY_CODES = ['USD', 'CAD', 'GBP', 'EUR'] as const;
 export const FX_FEE_RATE = 0.02;
 
 export const declineReasons = {
-  notActive: (status: number) => `card not active (issuerCardStatus ${status} ${issuerStatusName[status as 0]})`,
+  notActive: (status: IssuerCardStatus) => `card not active (issuerCardStatus ${status} ${issuerStatusName[status]})`,
   notIssued: 'card not issued (cardStatus is not Approved)',
   overLimit: (limit: number) => `amount exceeds the transaction limit of ${minorToDecimal(limit)}`,
   insufficientFunds: 'insufficient available balance',
