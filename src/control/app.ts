@@ -1,5 +1,7 @@
 import express, { Router, type Express } from 'express';
 import { errorHandler } from '../http/error-handler.js';
+import { ApiError } from '../http/errors.js';
+import { FixturesError } from '../store/fixtures.js';
 import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
 import { controlSpecPath } from '../paths.js';
@@ -19,7 +21,12 @@ function healthRouter(deps: ControlDeps): Router {
   });
   router.post('/_mock/reset', async (req, res) => {
     const body = (req.body ?? {}) as { fixtures?: string };
-    await deps.reset(body.fixtures);
+    try {
+      await deps.reset(body.fixtures);
+    } catch (e) {
+      if (e instanceof FixturesError) throw new ApiError(422, e.message, [{ field: 'fixtures', message: 'unknown or unreadable fixtures' }]);
+      throw e;
+    }
     res.json({ status: 'success', fixtures: body.fixtures ?? null });
   });
   return router;
