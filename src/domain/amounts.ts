@@ -1,10 +1,10 @@
 import { ApiError } from '../http/errors.js';
 
 /** "10.00" -> 1000 minor units (the staging endpoints' decimal strings; the spec's pattern has already checked the shape). */
-export function decimalToMinor(amount: string, field = 'amount'): number {
+export function decimalToMinor(amount: string): number {
   const [whole, fraction = ''] = amount.split('.');
   const minor = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-  if (minor <= 0) throw new ApiError(422, `${field} must be greater than zero, e.g. "10.00".`, [{ field, message: 'must be greater than 0' }]);
+  if (minor <= 0) throw new ApiError(422, 'amount must be greater than zero, e.g. "10.00".', [{ field: 'amount', message: 'must be greater than 0' }]);
   return minor;
 }
 

@@ -69,7 +69,7 @@ function pushWalletTransaction(state: State, entry: Omit<WalletTransaction, 'wal
   state.walletTransactions.push({ walletTransactionId: nextId(state, 'walletTransactions'), ...entry });
 }
 
-export function clearingTime(now: number, settings: LedgerSettings): number {
+function clearingTime(now: number, settings: LedgerSettings): number {
   return settings.depositClearingSeconds === null ? addBusinessDays(now, BANK_CLEARING_BUSINESS_DAYS) : now + settings.depositClearingSeconds;
 }
 
