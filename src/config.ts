@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 
@@ -18,6 +19,8 @@ export interface Config {
   dnsResolver: 'static' | 'system';
   /** validate every response against the spec (tests turn this on) */
   validateResponses: boolean;
+  /** addresses let through every fixture program's allowlist and FCrDNS; `gateway` = this machine's default gateway (Docker) */
+  allowCallers: string[];
 }
 
 export const DEFAULT_FIXTURES = 'default';
@@ -35,6 +38,7 @@ export const defaults: Config = Object.freeze({
   faultHeader: true,
   dnsResolver: 'static',
   validateResponses: false,
+  allowCallers: [],
 }) as Config;
 
 const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
@@ -53,6 +57,9 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --tls-server-names <a,b> extra names for the server certificate  [TLS_SERVER_NAMES]
   --dns-resolver <r>    static (the /_mock/dns table) | system     [DNS_RESOLVER, default static]
   --no-fault-header     ignore the X-Mock-Fault request header     [FAULT_HEADER=off]
+  --allow-callers <a,b> IPs every fixture program lets through (allowlist + DNS);
+                        "gateway" = the default gateway, the host as a Docker
+                        container sees it through -p                [ALLOW_CALLERS, Docker image: gateway]
   --help                this text
 `;
 
@@ -90,6 +97,7 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
       'tls-server-names': { type: 'string' },
       'dns-resolver': { type: 'string' },
       'no-fault-header': { type: 'boolean' },
+      'allow-callers': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -111,6 +119,10 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
   const dnsResolver = pick(values['dns-resolver'], 'DNS_RESOLVER') ?? defaults.dnsResolver;
   if (!['static', 'system'].includes(dnsResolver)) problems.push(`DNS_RESOLVER must be static or system, got "${dnsResolver}"`);
   const faultHeaderEnv = env.FAULT_HEADER;
+  const allowCallers = (pick(values['allow-callers'], 'ALLOW_CALLERS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of allowCallers) {
+    if (entry !== 'gateway' && !isIP(entry)) problems.push(`ALLOW_CALLERS entries must be IP addresses or "gateway", got "${entry}"`);
+  }
   const config: Config = {
     host: pick(values.host, 'HOST') ?? defaults.host,
     port: port === undefined ? defaults.port : attempt(() => parsePort('PORT', port), 0),
@@ -124,6 +136,7 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     faultHeader: values['no-fault-header'] ? false : faultHeaderEnv ? attempt(() => parseBoolSwitch('FAULT_HEADER', faultHeaderEnv), true) : true,
     dnsResolver: dnsResolver as Config['dnsResolver'],
     validateResponses: false,
+    allowCallers,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);
   return Object.freeze(config);
