@@ -57,9 +57,9 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --tls-server-names <a,b> extra names for the server certificate  [TLS_SERVER_NAMES]
   --dns-resolver <r>    static (the /_mock/dns table) | system     [DNS_RESOLVER, default static]
   --no-fault-header     ignore the X-Mock-Fault request header     [FAULT_HEADER=off]
-  --allow-callers <a,b> IPs every fixture program lets through (allowlist + DNS);
-                        "gateway" = the default gateway, the host as a Docker
-                        container sees it through -p                [ALLOW_CALLERS, Docker image: gateway]
+  --allow-callers <a,b> extra caller IPs for every fixture program [ALLOW_CALLERS]
+                        (allowlist + DNS); "gateway" = the Docker host as a
+                        container sees it through -p (the image sets it)
   --help                this text
 `;
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CertificateService } from './certificates.js';
 import { createControlClient, type ControlClient } from './client/control-client.js';
-import { createDispatcher, createHttpsAgent, type TlsMaterial } from './client/tls-clients.js';
+import { createDispatcher, createHttpsAgent, type FetchDispatcher, type TlsMaterial } from './client/tls-clients.js';
 import { Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createControlApp } from './control/app.js';
@@ -20,7 +20,6 @@ import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
 import { Store } from './store/store.js';
 import { apiServerTlsOptions, classifyTlsRefusal, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
-import type { Agent as UndiciAgent } from 'undici';
 import { version } from './version.js';
 
 export type MockOptions = Partial<Config>;
@@ -53,7 +52,7 @@ export interface RunningMock {
   /** The mock's CA and that program's client certificate and key, PEM. */
   tls: TlsMaterial;
   /** For Node's fetch: `fetch(\`${apiUrl}/v2/cardholders\`, { dispatcher, headers: { 'X-API-Key': apiKey } })`. */
-  dispatcher: UndiciAgent;
+  dispatcher: FetchDispatcher;
   /** A keep-alive `https.Agent` with the same TLS material, for node:https and HTTP libraries built on it. */
   agent: https.Agent;
   /** Typed client over the control plane. */

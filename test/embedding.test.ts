@@ -5,7 +5,7 @@ import { apiClient, expectHandshakeRefused } from './helpers/client.js';
 import { cardholderBody, fixtureKeys } from './helpers/data.js';
 
 const cardholderIds = async (mock: RunningMock): Promise<number[]> => {
-  const res = await fetch(`${mock.apiUrl}/v2/cardholders?limit=100`, { dispatcher: mock.dispatcher, headers: { 'X-API-Key': mock.apiKey } } as RequestInit);
+  const res = await fetch(`${mock.apiUrl}/v2/cardholders?limit=100`, { dispatcher: mock.dispatcher, headers: { 'X-API-Key': mock.apiKey } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { items: Array<{ cardholderId: number }> }).items.map((c) => c.cardholderId);
 };
@@ -16,7 +16,7 @@ const createCardholder = async (mock: RunningMock, lastName: string): Promise<nu
     dispatcher: mock.dispatcher,
     headers: { 'X-API-Key': mock.apiKey, 'Content-Type': 'application/json' },
     body: JSON.stringify(cardholderBody({ lastName })),
-  } as RequestInit);
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { cardholderId: number }).cardholderId;
 };

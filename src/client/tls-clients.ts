@@ -8,9 +8,17 @@ export interface TlsMaterial {
   key: string;
 }
 
-/** An undici dispatcher for Node's fetch: `fetch(url, { dispatcher })` presents the client certificate and trusts the mock's CA. */
-export function createDispatcher(tls: TlsMaterial): UndiciAgent {
-  return new UndiciAgent({ connect: { ca: tls.ca, cert: tls.cert, key: tls.key } });
+/**
+ * The dispatcher type of the global fetch's `RequestInit` (from @types/node), so that
+ * `fetch(url, { dispatcher })` type-checks without a cast whatever undici version @types/node describes.
+ */
+export type FetchDispatcher = NonNullable<RequestInit['dispatcher']>;
+
+/** An undici Agent for Node's fetch: `fetch(url, { dispatcher })` presents the client certificate and trusts the mock's CA. */
+export function createDispatcher(tls: TlsMaterial): FetchDispatcher {
+  // The undici package's types and the copy @types/node bundles differ in details the runtime does not
+  // use; Node's built-in fetch accepts this Agent on Node 20, 22 and 24 (tested on 20 and in the image on 24).
+  return new UndiciAgent({ connect: { ca: tls.ca, cert: tls.cert, key: tls.key } }) as unknown as FetchDispatcher;
 }
 
 /** An `https.Agent` (keep-alive) for node:https, axios, got and friends. */
