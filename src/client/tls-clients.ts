@@ -1,5 +1,5 @@
 import https from 'node:https';
-import { Agent as UndiciAgent } from 'undici';
+import { Agent as UndiciAgent, type Dispatcher } from 'undici';
 
 /** Client TLS material, PEM strings: the mock's CA, and a program's client certificate and key. */
 export interface TlsMaterial {
@@ -11,8 +11,9 @@ export interface TlsMaterial {
 /**
  * The dispatcher type of the global fetch's `RequestInit` (from @types/node), so that
  * `fetch(url, { dispatcher })` type-checks without a cast whatever undici version @types/node describes.
+ * (With the DOM lib, RequestInit has no dispatcher: then undici's own type.)
  */
-export type FetchDispatcher = NonNullable<RequestInit['dispatcher']>;
+export type FetchDispatcher = RequestInit extends { dispatcher?: infer D } ? NonNullable<D> : Dispatcher;
 
 /** An undici Agent for Node's fetch: `fetch(url, { dispatcher })` presents the client certificate and trusts the mock's CA. */
 export function createDispatcher(tls: TlsMaterial): FetchDispatcher {
