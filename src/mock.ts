@@ -21,6 +21,7 @@ import type { State } from './store/state.js';
 import { Store } from './store/store.js';
 import { apiServerTlsOptions, classifyTlsRefusal, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export type MockOptions = Partial<Config>;
 
@@ -43,6 +44,7 @@ export interface RunningMock {
   store: Store;
   clock: Clock;
   journal: Journal;
+  webhooks: WebhookDispatcher;
   certificates: CertificateService;
   logger: Logger;
   /** The fixture program that apiKey, tls, dispatcher and agent are for: the first staging program with a client certificate and a live key. */
@@ -117,6 +119,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
   const journal = new Journal();
+  const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
   const certificates = new CertificateService(certs, () => store.state);
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 
@@ -126,6 +129,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     journal,
     validateResponses: config.validateResponses,
     logError,
+    settings: { depositClearingSeconds: config.depositClearingSeconds, otpListenerSeconds: config.otpListenerSeconds, otpCodeSeconds: config.otpCodeSeconds },
+    webhooks,
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),
@@ -155,6 +160,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     await store.replace(await fixtureState(name ?? config.fixtures));
     clock.reset();
     journal.clear();
+    webhooks.clear();
     await certificates.applyRevocations();
   };
 
@@ -162,6 +168,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     store,
     clock,
     journal,
+    webhooks,
     certificates,
     version,
     controlToken: config.controlToken,
@@ -190,6 +197,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= closeAll());
   const closeAll = async () => {
+    webhooks.abortAll();
     agent?.destroy();
     await dispatcher?.destroy();
     await Promise.all(
@@ -214,6 +222,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     store,
     clock,
     journal,
+    webhooks,
     certificates,
     logger,
     get programId() {

@@ -113,6 +113,19 @@ describe('startMock() resolves to everything an integrator needs', () => {
     expect(await mock.control.certificates.revoke(issued.serial)).toEqual({ serial: issued.serial, revoked: true });
   });
 
+  it('control: the clock moves without sleeping, and reset brings back real time', async () => {
+    const before = await mock.control.clock.get();
+    expect((await mock.control.clock.advance(3600)).now).toBeGreaterThanOrEqual(before.now + 3600);
+    expect(await mock.control.clock.set(2_000_000_000)).toMatchObject({ now: 2_000_000_000 });
+    expect((await mock.control.health()).time).toBeGreaterThanOrEqual(2_000_000_000);
+    expect((await mock.control.clock.reset()).offsetSeconds).toBe(0);
+  });
+
+  it('control: webhook deliveries, an empty list after a reset', async () => {
+    expect(await mock.control.webhooks.list()).toMatchObject({ items: [], total: 0 });
+    expect(await mock.control.webhooks.clear()).toEqual({ status: 'success' });
+  });
+
   it('control: a refused call rejects with ControlError carrying the status and the error body', async () => {
     const err = await mock.control.programs.get(999).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ControlError);

@@ -26,11 +26,8 @@ export interface FaultRule {
 
 export type StoredFaultRule = FaultRule & { id: string; [extra: string]: unknown };
 
-/** The mock's clock, Unix seconds. */
-export interface ClockReading {
-  now: number;
-  [extra: string]: unknown;
-}
+/** The mock's clock: `now` in Unix seconds. */
+export type ClockReading = Schemas['ClockState'];
 
 export interface JournalFilter {
   method?: string;
@@ -124,7 +121,11 @@ export function createControlClient(controlUrl: string, token: string | null = n
       list: (filter: JournalFilter = {}) => call<Schemas['JournalPage']>('GET', `/_mock/requests${query(filter)}`),
       clear: () => call<Schemas['Ok']>('DELETE', '/_mock/requests'),
     },
-    webhooks: () => call<{ items: unknown[] }>('GET', '/_mock/webhooks'),
+    webhooks: {
+      /** Deliveries the mock attempted, newest first, with their outcome. */
+      list: () => call<Schemas['WebhookDeliveryPage']>('GET', '/_mock/webhooks'),
+      clear: () => call<Schemas['Ok']>('DELETE', '/_mock/webhooks'),
+    },
   };
 }
 

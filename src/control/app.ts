@@ -1,14 +1,18 @@
 import express, { Router, type Express } from 'express';
 import { errorHandler } from '../http/error-handler.js';
+import { ApiError } from '../http/errors.js';
+import { FixturesError } from '../store/fixtures.js';
 import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
 import { controlSpecPath } from '../paths.js';
 import { controlAuth } from './auth.js';
 import { certificatesRouter } from './certificates.js';
+import { clockRouter } from './clock.js';
 import type { ControlDeps } from './deps.js';
 import { dnsRouter } from './dns.js';
 import { journalRouter } from './journal.js';
 import { programsRouter } from './programs.js';
+import { webhooksRouter } from './webhooks.js';
 
 function healthRouter(deps: ControlDeps): Router {
   const router = Router();
@@ -17,7 +21,12 @@ function healthRouter(deps: ControlDeps): Router {
   });
   router.post('/_mock/reset', async (req, res) => {
     const body = (req.body ?? {}) as { fixtures?: string };
-    await deps.reset(body.fixtures);
+    try {
+      await deps.reset(body.fixtures);
+    } catch (e) {
+      if (e instanceof FixturesError) throw new ApiError(422, e.message, [{ field: 'fixtures', message: 'unknown or unreadable fixtures' }]);
+      throw e;
+    }
     res.json({ status: 'success', fixtures: body.fixtures ?? null });
   });
   return router;
@@ -33,7 +42,7 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fixturesDir } from '../paths.js';
 import type { State } from './state.js';
 
+export class FixturesError extends Error {}
+
 const cache = new Map<string, string>();
 
 /** A fixture set by name (a file in fixtures/) or by path to a JSON file. Returns a fresh copy every call. */
@@ -13,13 +15,13 @@ export async function loadFixtures(nameOrPath: string): Promise<State> {
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
-      throw new Error(`Fixtures "${nameOrPath}" not found: could not read ${file} (${(e as NodeJS.ErrnoException).code}). Use a name from fixtures/ or a path to a JSON file.`);
+      throw new FixturesError(`Fixtures "${nameOrPath}" not found: could not read ${file} (${(e as NodeJS.ErrnoException).code}). Use a name from fixtures/ or a path to a JSON file.`);
     }
     cache.set(file, text);
   }
   try {
     return JSON.parse(text) as State;
   } catch (e) {
-    throw new Error(`Fixtures file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new FixturesError(`Fixtures file ${file} is not valid JSON: ${(e as Error).message}`);
   }
 }

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** tsx's loader by absolute path, so the CLI can run from any working directory */
+const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+const cli = (args: string[]) => ['--import', tsxLoader, path.join(root, 'src/main.ts'), '--port', '0', '--control-port', '0', ...args];
+
+export interface MockProcess {
+  child: ChildProcess;
+  output: () => string;
+  apiUrl: string;
+  controlUrl: string;
+  curl: string;
+}
+
+/** Starts the CLI as a user would (`node --import tsx src/main.ts ...`) and waits for its banner. */
+export function spawnMock(args: string[], cwd: string): Promise<MockProcess> {
+  const child = spawn(process.execPath, cli(args), {
+    cwd,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mock did not become ready:\n${out}`)), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`mock exited with ${code}:\n${out}`), { exitCode: code, output: out }));
+    });
+    child.stdout!.on('data', () => {
+      if (!/ready in \d+ ms/.test(out)) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        child,
+        output: () => out,
+        apiUrl: /platform API\s+(\S+)\/v2/.exec(out)![1]!,
+        controlUrl: /control plane\s+(\S+)\/_mock/.exec(out)![1]!,
+        curl: /^\s+(curl .*)$/m.exec(out)![1]!,
+      });
+    });
+  });
+}
+
+/** Runs the CLI to completion (for start-up failures). */
+export function runMockToExit(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, cli(args), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
