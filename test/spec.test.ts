@@ -89,6 +89,12 @@ const CONTROL_ENDPOINTS: Array<[method: string, path: string, success: string]> 
   ['put', '/_mock/dns', '200'],
   ['get', '/_mock/requests', '200'],
   ['delete', '/_mock/requests', '200'],
+  ['get', '/_mock/clock', '200'],
+  ['put', '/_mock/clock', '200'],
+  ['delete', '/_mock/clock', '200'],
+  ['post', '/_mock/clock/advance', '200'],
+  ['get', '/_mock/webhooks', '200'],
+  ['delete', '/_mock/webhooks', '200'],
 ];
 
 const FILES = ['openapi/platform.yaml', 'openapi/control.yaml'] as const;

@@ -249,6 +249,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mock's clock
+         * @description Real time plus an offset (contract section 5). Every timestamp, OTP and listener expiry and
+         *     deposit clearing reads it, so tests move time instead of sleeping. The offset is not stored: a
+         *     restart and `POST /_mock/reset` go back to real time.
+         */
+        get: operations["getClock"];
+        /**
+         * Jump to a time
+         * @description Sets now to `now` (Unix seconds); time keeps running from there. Going back is allowed (what
+         *     already happened stays: cleared deposits do not un-clear). Deposits due under the new time
+         *     clear at once.
+         */
+        put: operations["setClock"];
+        post?: never;
+        /**
+         * Back to real time
+         * @description Drops the offset.
+         */
+        delete: operations["resetClock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the clock forward
+         * @description Adds `seconds` (1 .. 10 years) to the offset. Deposits due under the new time clear at once.
+         */
+        post: operations["advanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries attempted
+         * @description Every webhook POST the mock attempted (3-DS OTP notifications `{"cardId": ...}`), newest first,
+         *     with its outcome: `pending` while in flight, then `delivered` (2xx), `failed` (another status,
+         *     or a connection / TLS error, in `error`) or `timeout`. One attempt per event (the platform
+         *     documents no retries). Bounded to the latest 500; cleared by `POST /_mock/reset`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        /** Forget the recorded deliveries */
+        delete: operations["clearWebhookDeliveries"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -458,6 +534,43 @@ export interface components {
         Decision: "ok" | "tls_refused" | "ip_not_allowlisted" | "fcrdns_failed" | "unknown_certificate" | "invalid_api_key" | "rate_limited" | "fault";
         JournalPage: {
             items: components["schemas"]["JournalEntry"][];
+            total: number;
+        };
+        ClockState: {
+            /** @description now on the mock's clock, Unix seconds */
+            now: number;
+            /** Format: date-time */
+            iso: string;
+            /** @description how far the mock's clock is from real time */
+            offsetSeconds: number;
+        };
+        ClockSet: {
+            /** @description Unix seconds (up to 2100-01-01) */
+            now: number;
+        };
+        ClockAdvance: {
+            seconds: number;
+        };
+        WebhookDelivery: {
+            deliveryId: number;
+            programId: number;
+            /** @description the OTP listener whose webhook this is */
+            token: string;
+            url: string;
+            payload: {
+                cardId: number;
+            };
+            /** @description Unix seconds on the mock's clock */
+            attemptedAt: number;
+            /** @enum {string} */
+            outcome: "pending" | "delivered" | "failed" | "timeout";
+            /** @description the receiver's HTTP status, null without an answer */
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number | null;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
             total: number;
         };
     };
@@ -906,6 +1019,154 @@ export interface operations {
         };
     };
     clearRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description emptied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description now on the mock's clock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockSet"];
+            };
+        };
+        responses: {
+            /** @description the clock after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the clock after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    advanceClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description the clock after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearWebhookDeliveries: {
         parameters: {
             query?: never;
             header?: never;

@@ -2,20 +2,30 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { gateway, type GatewayDeps } from '../gateway/gateway.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
+import { ApiError, messages } from '../http/errors.js';
 import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
 import type { Journal } from '../journal/journal.js';
 import { journalRecorder } from '../journal/recorder.js';
 import { platformSpecPath } from '../paths.js';
 import type { Store } from '../store/store.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { cardholdersRouter } from './cardholders.js';
+import { cardsRouter } from './cards.js';
+import { deprecatedRouter } from './deprecated.js';
+import { clearDeposits, type PlatformSettings } from './deps.js';
+import { otpRouter } from './otp.js';
 import { stagingOnly, stagingRouter } from './staging.js';
+import { transactionsRouter } from './transactions.js';
+import { walletsRouter } from './wallets.js';
 
 export interface PlatformAppDeps {
   store: Store;
   clock: Clock;
   journal: Journal;
   gateway: GatewayDeps;
+  settings: PlatformSettings;
+  webhooks: WebhookDispatcher;
   validateResponses: boolean;
   logError: ErrorLogger;
   /** the single point where faults apply: after the gateway, before validation */
@@ -35,9 +45,17 @@ export function createPlatformApp(deps: PlatformAppDeps): Express {
   app.use('/v2/staging', stagingOnly);
   app.use(express.json({ limit: '256kb' }));
   app.use(specValidator(platformSpecPath, deps.validateResponses));
-  const platform = { store: deps.store, clock: deps.clock };
+  const platform = { store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks };
+  app.use(clearDeposits(platform));
   app.use(cardholdersRouter(platform));
+  app.use(transactionsRouter(platform));
+  app.use(cardsRouter(platform));
+  app.use(walletsRouter(platform));
+  app.use(otpRouter(platform));
   app.use(stagingRouter(platform));
+  app.use(deprecatedRouter(platform));
+  // in the spec but not routed would otherwise get Express's HTML 404
+  app.use((req, _res, next) => next(new ApiError(404, messages.unknownRoute(req.method, req.path))));
   app.use(errorHandler(deps.logError));
   return app;
 }

@@ -1,9 +1,17 @@
+import type { RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
+import { clearDueDeposits, depositDue, type LedgerSettings } from '../domain/ledger.js';
+import type { OtpSettings } from '../domain/otp.js';
 import type { Store } from '../store/store.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+
+export type PlatformSettings = LedgerSettings & OtpSettings;
 
 export interface PlatformDeps {
   store: Store;
   clock: Clock;
+  settings: PlatformSettings;
+  webhooks: WebhookDispatcher;
 }
 
 /**
@@ -17,4 +25,13 @@ export async function mutate<T>(deps: PlatformDeps, change: (state: PlatformDeps
 
 export function idParam(value: unknown): number {
   return Number(value);
+}
+
+/** Deposits clear on the mock's clock: before an operation reads balances, whatever is due has cleared (and is stored). */
+export function clearDeposits(deps: PlatformDeps): RequestHandler {
+  return async (_req, _res, next) => {
+    const now = deps.clock.now();
+    if (deps.store.state.deposits.some((d) => depositDue(d, now))) await deps.store.transact((state) => clearDueDeposits(state, now));
+    next();
+  };
 }
