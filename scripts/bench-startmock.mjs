@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // startMock() to first successful request, median of RUNS fresh processes (each like one test file
 // in vitest's forks pool), with the certificate cache on disk already warm. Needs `npm run build`.
-//   node scripts/bench-startmock.mjs [runs]
+//   node scripts/bench-startmock.mjs [runs] [--json]   (--json: one JSON line of medians, for npm run bench)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ if (!existsSync(entry)) {
   console.error('bench-startmock: dist/ is missing, run `npm run build` first');
   process.exit(1);
 }
-const runs = Number(process.argv[2] ?? 10);
+const json = process.argv.includes('--json');
+const runs = Number(process.argv.slice(2).find((a) => a !== '--json') ?? 10);
 
 // One run, in its own process: import the package, then time startMock() -> first 200 -> close().
 const child = `
@@ -38,6 +39,10 @@ const median = (key) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+if (json) {
+  console.log(JSON.stringify({ runs, importMs: median('importMs'), startMs: median('startMs'), firstRequestMs: median('firstRequestMs'), totalMs: median('totalMs') }));
+  process.exit(0);
+}
 const fmt = (n) => `${n.toFixed(0)} ms`;
 console.log(`startMock() -> first successful request, median of ${runs} fresh processes (warm certificate cache):`);
 console.log(`  startMock() + first 200   ${fmt(median('totalMs'))}   (target < 500 ms)`);

@@ -62,16 +62,11 @@ function get(url, tls, headers = {}) {
 
 // ---- the requests -------------------------------------------------------------------------------
 const readRequest = { path: '/v2/cardholders/10001' };
-const cardholderBody = () =>
-  JSON.stringify({
-    firstName: 'Bench', lastName: 'Writer', emailAdr: 'bench.writer@example.com', gender: 0, dob: '1990-05-14',
-    nationality: 'American', placeOfBirth: 'USA', adrLine1: '123 Market Street', city: 'San Francisco', state: 'CA',
-    country: 'US', zipCode: '94105', callingCode: '001', cellNum: '4155551234', countryCallingCode: 'US',
-  });
-/** The write row. POST /v2/wallets/transfer once money exists; until then a cardholder create (labelled as such). */
-const writeRequest = { method: 'POST', path: '/v2/cardholders', body: cardholderBody() };
-const writeLabel = 'write POST /v2/cardholders (create)';
-const mix = [readRequest, readRequest, readRequest, readRequest, writeRequest];
+/** The write: an internal transfer between two fixture wallets of program 1, back and forth so balances never run out. */
+const transfer = (from, to) => ({ method: 'POST', path: '/v2/wallets/transfer', body: JSON.stringify({ sourceWalletId: from, destinationType: 0, destinationId: to, amount: 1 }) });
+const writeRequests = [transfer(3001, 3002), transfer(3002, 3001)];
+const writeLabel = 'write POST /v2/wallets/transfer';
+const mix = [readRequest, readRequest, readRequest, readRequest, writeRequests[0], readRequest, readRequest, readRequest, readRequest, writeRequests[1]];
 
 const rows = [];
 const figures = {};
@@ -93,7 +88,7 @@ async function main() {
   if (only.has('startup')) {
     log('cold start, startMock(), reset');
     figures.coldStart = await coldStart();
-    figures.startMock = await startMockToFirstRequest();
+    figures.startMock = startMockToFirstRequest();
     figures.controlPlane = await controlTimes();
   }
   if (only.has('scale')) {
@@ -121,12 +116,12 @@ async function loadSection(first) {
 
   log('throughput and latency');
   const read = await row('mock: read GET /v2/cardholders/{id}', mock, [readRequest]);
-  await row(`mock: ${writeLabel}`, mock, [writeRequest], 'in memory (embedded default)');
+  await row(`mock: ${writeLabel}`, mock, writeRequests, 'in memory (embedded default)');
   await row('mock: mix 80% read / 20% write', mock, mix, 'in memory');
   figures.peakRssMiBUnderLoad = peakRssMiB(first.child.pid);
 
   const durable = await startMockChild(['--data-file', path.join(work, 'durable', 'db.json')]);
-  await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, [writeRequest], 'data file (npm start default): on disk before the answer');
+  await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, writeRequests, 'data file (npm start default): on disk before the answer');
   await stop(durable.child);
 
   const baselines = {};
@@ -190,15 +185,11 @@ async function coldStart() {
   return { runs: 5, medianToReadyBannerMs: Math.round(median(toBanner)), medianToFirst200Ms: Math.round(median(toFirstRequest)), command: 'node dist/main.js --port 0 --control-port 0 --in-memory --certs-dir <warm dir>' };
 }
 
-async function startMockToFirstRequest() {
-  const runs = [];
-  for (let i = 0; i < 5; i++) {
-    const out = execFileSync(process.execPath, [path.join(root, 'scripts', 'bench', 'startmock-child.mjs'), dist, certsDir]).toString();
-    const r = JSON.parse(out.trim().split('\n').pop());
-    if (r.status !== 200) throw new Error(`startMock first request answered ${r.status}`);
-    runs.push(r);
-  }
-  return { runs: 5, medianImportMs: Math.round(median(runs.map((r) => r.importMs))), medianStartMockToFirst200Ms: Math.round(median(runs.map((r) => r.toFirstRequestMs))) };
+/** scripts/bench-startmock.mjs (fresh processes importing the package, warm certificate cache). */
+function startMockToFirstRequest() {
+  const out = execFileSync(process.execPath, [path.join(root, 'scripts', 'bench-startmock.mjs'), '5', '--json']).toString();
+  const r = JSON.parse(out.trim().split('\n').pop());
+  return { runs: r.runs, medianImportMs: Math.round(r.importMs), medianStartMockToFirst200Ms: Math.round(r.totalMs) };
 }
 
 /** Reset and snapshot/restore over the control plane, with a data file (the slower, durable case) and in memory. */
@@ -237,7 +228,7 @@ async function scaleRow(records) {
   mkdirSync(path.dirname(file), { recursive: true });
   const bytes = writeScaledDataFile(fixturesFile, file, records);
   const m = await startMockChild(['--data-file', file], { timeoutMs: 120_000 });
-  const r = await row(`store scale: ${writeLabel}, ${records} records`, { url: m.value.api, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } }, [writeRequest], `data file ${Math.round(bytes / 2 ** 20)} MiB`);
+  const r = await row(`store scale: ${writeLabel}, ${records} records`, { url: m.value.api, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } }, writeRequests, `data file ${Math.round(bytes / 2 ** 20)} MiB`);
   const peak = peakRssMiB(m.child.pid);
   await stop(m.child);
   return { records, dataFileMiB: Math.round((bytes / 2 ** 20) * 10) / 10, startMs: Math.round(m.readyMs), ...r, peakRssMiB: peak };

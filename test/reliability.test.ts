@@ -10,6 +10,7 @@ import { messages } from '../src/http/errors.js';
 import { Journal, type JournalEntry } from '../src/journal/journal.js';
 import { startMock } from '../src/mock.js';
 import { loadFixtures } from '../src/store/fixtures.js';
+import type { State } from '../src/store/state.js';
 import { Store } from '../src/store/store.js';
 import { apiClient } from './helpers/client.js';
 import { cardholderBody, fixtureCardholder as F, fixtureKeys } from './helpers/data.js';
@@ -50,49 +51,79 @@ async function storedState(file: string) {
 }
 
 describe('SIGKILL in the middle of a write load', () => {
-  it('keeps every write that was answered 200, and the files parse', async () => {
+  it('keeps every write that was answered 200, the files parse, and the money adds up', async () => {
     const args = ['--data-file', 'kill/db.json', '--certs-dir', 'certs'];
+    const file = path.join(dir, 'kill/db.json');
     const mock = await spawnMock(args, dir);
+    const initial = JSON.parse(readFileSync(file, 'utf8')) as State;
     const client = await processClient(mock.apiUrl, path.join(dir, 'certs'));
-    const acknowledged = new Map<number, string>();
+    const createdCardholders = new Map<number, string>();
+    const transfers = new Map<number, { sourceWalletId: number; destinationId: number; amount: number }>();
     let killed = false;
     let sent = 0;
-    const writer = async () => {
+    // eight writers, each alternating a cardholder create and a transfer between program 1's wallets 3001 and 3002
+    const writer = async (w: number) => {
       while (!killed) {
-        const lastName = `Killed${sent++}`;
+        const n = sent++;
         try {
-          const res = await client.request('POST', '/v2/cardholders', cardholderBody({ lastName }));
-          if (res.status === 200) acknowledged.set(res.body.cardholderId, lastName);
-          else throw new Error(`unexpected ${res.status}`);
+          if (n % 2) {
+            const body = { sourceWalletId: w % 2 ? 3001 : 3002, destinationType: 0, destinationId: w % 2 ? 3002 : 3001, amount: 1 + (n % 97) };
+            const res = await client.request('POST', '/v2/wallets/transfer', body);
+            if (res.status !== 200) throw new Error(`transfer answered ${res.status}`);
+            transfers.set(res.body.transferId, body);
+          } else {
+            const lastName = `Killed${n}`;
+            const res = await client.request('POST', '/v2/cardholders', cardholderBody({ lastName }));
+            if (res.status !== 200) throw new Error(`create answered ${res.status}`);
+            createdCardholders.set(res.body.cardholderId, lastName);
+          }
         } catch (e) {
           if (!killed) throw e;
         }
       }
     };
-    const writers = Array.from({ length: 8 }, writer);
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
     // kill while all eight writers have a request in flight
-    while (acknowledged.size < 150) await new Promise((r) => setTimeout(r, 5));
+    while (createdCardholders.size + transfers.size < 300) await new Promise((r) => setTimeout(r, 5));
     killed = true;
     mock.child.kill('SIGKILL');
     await Promise.all(writers);
     await new Promise((r) => (mock.child.exitCode !== null || mock.child.signalCode !== null ? r(null) : mock.child.once('exit', r)));
     client.close();
 
-    const file = path.join(dir, 'kill/db.json');
     expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
     const stored = await storedState(file);
-    const byId = new Map(stored.cardholders.map((c) => [c.cardholderId, c]));
-    for (const [id, lastName] of acknowledged) expect(byId.get(id)?.lastName, `cardholder ${id}`).toBe(lastName);
-    expect(new Set(stored.cardholders.map((c) => c.cardholderId)).size).toBe(stored.cardholders.length);
+    const cardholders = new Map(stored.cardholders.map((c) => [c.cardholderId, c]));
+    for (const [id, lastName] of createdCardholders) expect(cardholders.get(id)?.lastName, `cardholder ${id}`).toBe(lastName);
+    expect(cardholders.size).toBe(stored.cardholders.length);
+    const storedTransfers = new Map(stored.transfers.map((t) => [t.transferId, t]));
+    for (const [id, t] of transfers) expect(storedTransfers.get(id), `transfer ${id}`).toMatchObject(t);
+
+    // money: every wallet's balances are its starting balances plus and minus exactly the stored transfers
+    const newTransfers = stored.transfers.filter((t) => !initial.transfers.some((i) => i.transferId === t.transferId));
+    expect(newTransfers.length).toBeGreaterThanOrEqual(transfers.size);
+    for (const wallet of stored.wallets) {
+      const before = initial.wallets.find((w) => w.walletId === wallet.walletId)!;
+      const delta = newTransfers.reduce((sum, t) => sum + (t.destinationId === wallet.walletId ? t.amount : 0) - (t.sourceWalletId === wallet.walletId ? t.amount : 0), 0);
+      expect(wallet.ledgerBalance, `wallet ${wallet.walletId} ledger`).toBe(before.ledgerBalance + delta);
+      expect(wallet.availableBalance, `wallet ${wallet.walletId} available`).toBe(before.availableBalance + delta);
+      expect(wallet.availableBalance).toBeGreaterThanOrEqual(0);
+    }
+    const total = (s: State) => s.wallets.reduce((sum, w) => sum + w.ledgerBalance, 0);
+    expect(total(stored)).toBe(total(initial));
 
     // and the restarted mock serves them
     const again = await spawnMock(args, dir);
     const reader = await processClient(again.apiUrl, path.join(dir, 'certs'));
     try {
-      for (const [id, lastName] of acknowledged) {
+      for (const [id, lastName] of createdCardholders) {
         const res = await reader.request('GET', `/v2/cardholders/${id}`);
         expect(res.status).toBe(200);
         expect(res.body.cardholder.lastName).toBe(lastName);
+      }
+      for (const wallet of stored.wallets.filter((w) => w.programId === 1)) {
+        const res = await reader.request('GET', `/v2/wallets/${wallet.walletId}`);
+        expect(res.body.ledgerBalance).toBe(wallet.ledgerBalance);
       }
     } finally {
       reader.close();
@@ -147,6 +178,7 @@ describe('a data directory that becomes unwritable while running', () => {
         ['PUT', `/v2/cardholders/${F.approved}/update`, { emailAdr: 'lost@example.com' }],
         ['PUT', `/v2/cardholders/${F.draft}/kyc-submit`, undefined],
         ['PUT', `/v2/cardholders/${F.draft}`, cardholderBody({ firstName: 'Lost' })],
+        ['POST', '/v2/wallets/transfer', { sourceWalletId: 3001, destinationType: 0, destinationId: 3002, amount: 500 }],
       ];
       for (const [method, p, body] of writes) {
         const res = await api.request(method, p, { body });
@@ -156,6 +188,7 @@ describe('a data directory that becomes unwritable while running', () => {
       expect(JSON.stringify(m.store.state)).toBe(before);
       expect((await api.get(`/v2/cardholders/${F.approved}`)).body.cardholder.emailAdr).not.toBe('lost@example.com');
       expect((await api.get(`/v2/cardholders/${F.draft}`)).body.cardholder.status).toBe(4);
+      expect((await api.get('/v2/wallets/3001')).body.ledgerBalance).toBe(m.store.state.wallets.find((w) => w.walletId === 3001)!.ledgerBalance);
       const list = await api.get('/v2/cardholders?limit=100');
       expect(list.body.items.map((c: { lastName: string }) => c.lastName)).not.toContain('Lost');
 
@@ -209,12 +242,13 @@ describe('memory stays bounded under a long request stream', () => {
         req.end(body === undefined ? undefined : JSON.stringify(body));
       });
     const stream = async (n: number) => {
-      for (let i = 0; i < n; i += 4) {
+      for (let i = 0; i < n; i += 5) {
         await Promise.all([
           send('GET', `/v2/cardholders/${F.approved}`),
           send('GET', `/v2/cardholders/${900000 + i}`),
           send('PUT', `/v2/cardholders/${F.approved}/update`, { emailAdr: `stream${i}@example.com` }),
           send('GET', `/v2/cardholders?limit=5&offset=${i % 7}`, undefined, i % 40 === 0),
+          send('POST', '/v2/wallets/transfer', { sourceWalletId: i % 8 ? 3001 : 3002, destinationType: 0, destinationId: i % 8 ? 3002 : 3001, amount: 1 }),
         ]);
       }
     };
