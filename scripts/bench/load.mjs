@@ -25,5 +25,6 @@ export async function load({ url, requests, tls, connections, duration, headers 
     ok,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
   };
 }
