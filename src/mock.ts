@@ -7,11 +7,16 @@ import { CertificateService } from './certificates.js';
 import { Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createControlApp } from './control/app.js';
+import { FaultEngine } from './faults/engine.js';
+import { faultInjection } from './faults/middleware.js';
 import { staticResolver, systemResolver } from './gateway/fcrdns.js';
 import { normalizeIp } from './gateway/ip.js';
+import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
+import { idempotency } from './idempotency/middleware.js';
 import { Journal } from './journal/journal.js';
 import { createLogger, type Logger } from './logger.js';
 import { createPlatformApp } from './platform/app.js';
+import { Snapshots } from './state/snapshots.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
 import { Store } from './store/store.js';
@@ -40,6 +45,9 @@ export interface RunningMock {
   clock: Clock;
   journal: Journal;
   certificates: CertificateService;
+  faults: FaultEngine;
+  rateLimiter: RateLimiter;
+  snapshots: Snapshots;
   logger: Logger;
   reset(fixtures?: string): Promise<void>;
   close(): Promise<void>;
@@ -74,6 +82,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const clock = new Clock();
   const journal = new Journal();
   const certificates = new CertificateService(certs, () => store.state);
+  const faults = new FaultEngine();
+  const rateLimiter = new RateLimiter();
+  const snapshots = new Snapshots();
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 
   const platformApp = createPlatformApp({
@@ -82,6 +93,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     journal,
     validateResponses: config.validateResponses,
     logError,
+    rateLimit: rateLimit(rateLimiter),
+    faults: faultInjection({ engine: faults, store, clock, headerEnabled: config.faultHeader }),
+    idempotency: idempotency({ store, clock }),
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),
@@ -107,11 +121,18 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     });
   });
 
+  /** After the whole state changed (reset, import, restore): runtime that described the old state starts over. */
+  const replaceState = async (next: State) => {
+    await store.replace(next);
+    faults.clearCounters();
+    rateLimiter.clear();
+    await certificates.applyRevocations();
+  };
+
   const reset = async (name?: string) => {
-    await store.replace(await loadFixtures(name ?? config.fixtures));
+    await replaceState(await loadFixtures(name ?? config.fixtures));
     clock.reset();
     journal.clear();
-    await certificates.applyRevocations();
   };
 
   const controlApp = createControlApp({
@@ -123,7 +144,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     controlToken: config.controlToken,
     validateResponses: config.validateResponses,
     logError,
+    faults,
+    snapshots,
     reset,
+    replaceState,
   });
   const controlServer = http.createServer(controlApp);
 
@@ -137,6 +161,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
 
   const close = async () => {
+    faults.close();
     await Promise.all(
       [apiServer, controlServer].map(
         (server) =>
@@ -158,6 +183,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     clock,
     journal,
     certificates,
+    faults,
+    rateLimiter,
+    snapshots,
     logger,
     reset,
     close,

@@ -89,6 +89,18 @@ const CONTROL_ENDPOINTS: Array<[method: string, path: string, success: string]> 
   ['put', '/_mock/dns', '200'],
   ['get', '/_mock/requests', '200'],
   ['delete', '/_mock/requests', '200'],
+  ['put', '/_mock/programs/{programId}/rate-limit', '200'],
+  ['get', '/_mock/faults', '200'],
+  ['post', '/_mock/faults', '201'],
+  ['delete', '/_mock/faults', '200'],
+  ['get', '/_mock/faults/{id}', '200'],
+  ['delete', '/_mock/faults/{id}', '200'],
+  ['get', '/_mock/state', '200'],
+  ['put', '/_mock/state', '200'],
+  ['get', '/_mock/snapshots', '200'],
+  ['post', '/_mock/snapshots', '201'],
+  ['delete', '/_mock/snapshots/{snapshotId}', '200'],
+  ['post', '/_mock/snapshots/{snapshotId}/restore', '200'],
 ];
 
 const FILES = ['openapi/platform.yaml', 'openapi/control.yaml'] as const;

@@ -9,8 +9,10 @@ import { controlAuth } from './auth.js';
 import { certificatesRouter } from './certificates.js';
 import type { ControlDeps } from './deps.js';
 import { dnsRouter } from './dns.js';
+import { faultsRouter } from './faults.js';
 import { journalRouter } from './journal.js';
 import { programsRouter } from './programs.js';
+import { stateRouter } from './state.js';
 
 function healthRouter(deps: ControlDeps): Router {
   const router = Router();
@@ -40,7 +42,7 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter, faultsRouter, stateRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }
