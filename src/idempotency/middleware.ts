@@ -34,6 +34,9 @@ export function idempotency(deps: { store: Store; clock: Clock }): RequestHandle
     if (!KEY.test(key)) return next(new ApiError(422, idempotencyMessages.invalidKey, [{ field: 'headers.idempotency-key', message: 'must be 1..255 visible ASCII characters' }]));
     const { program } = callerOf(res);
     const now = deps.clock.now();
+    // in flight until its commit is on disk: a replay never answers what is not stored yet
+    const slot = `${program.programId}\u0000${key}`;
+    if (inFlight.has(slot)) return next(new ApiError(409, idempotencyMessages.inFlight));
     const print = fingerprint(req.method, req.originalUrl, req.body);
     const stored = findRecord(deps.store.state, program.programId, key, now);
     if (stored) {
@@ -42,8 +45,6 @@ export function idempotency(deps: { store: Store; clock: Clock }): RequestHandle
       res.status(stored.status).json(stored.body);
       return;
     }
-    const slot = `${program.programId}\u0000${key}`;
-    if (inFlight.has(slot)) return next(new ApiError(409, idempotencyMessages.inFlight));
     inFlight.add(slot);
 
     const pending: DeferredCommit = { changed: false };
@@ -72,9 +73,10 @@ export function idempotency(deps: { store: Store; clock: Clock }): RequestHandle
       );
       return res;
     };
-    res.once('close', () => {
+    // An answer sent without res.json (none today) stores no record, but its change is still persisted.
+    // A client that goes away does not end the slot: the handler still runs and answers through res.json.
+    res.once('finish', () => {
       inFlight.delete(slot);
-      // the operation changed the state but never answered (the connection dropped): keep the change
       if (pending.changed && !committed) void commit().catch(() => undefined);
     });
     deferredCommit.run(pending, next);

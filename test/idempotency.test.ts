@@ -1,0 +1,162 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { idempotencyMessages } from '../src/idempotency/middleware.js';
+import { startMock, type RunningMock } from '../src/mock.js';
+import { apiClient, controlClient } from './helpers/client.js';
+import { cardholderBody, fixtureCardholder as F } from './helpers/data.js';
+import { useMock } from './helpers/mock.js';
+
+const mock = useMock();
+const api = () => apiClient(mock());
+const control = () => controlClient(mock());
+const key = (k: string) => ({ headers: { 'Idempotency-Key': k } });
+
+async function cardholderCount(m: RunningMock = mock()): Promise<number> {
+  return (await apiClient(m).get('/v2/cardholders')).body.total as number;
+}
+
+describe('Idempotency-Key on writes', () => {
+  it('the same key with the same body replays the first answer and creates nothing more', async () => {
+    const before = await cardholderCount();
+    const first = await api().post('/v2/cardholders', cardholderBody(), key('create-jordan-1'));
+    expect(first.status).toBe(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    // same content, other key order: still the same request
+    const reordered = Object.fromEntries(Object.entries(cardholderBody()).reverse());
+    const again = await api().post('/v2/cardholders', reordered, key('create-jordan-1'));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await cardholderCount()).toBe(before + 1);
+  });
+
+  it('without the key every request does the work', async () => {
+    const before = await cardholderCount();
+    await api().post('/v2/cardholders', cardholderBody());
+    await api().post('/v2/cardholders', cardholderBody());
+    expect(await cardholderCount()).toBe(before + 2);
+  });
+
+  it.each([
+    ['another body', '/v2/cardholders', cardholderBody({ firstName: 'Morgan' })],
+    ['another path', `/v2/cardholders/${F.approved}/register-bank-account`, { senderAccountName: 'Jordan Reyes', senderAccountNumber: '000123456789', senderRoutingNumber: '021000021' }],
+  ])('the same key with %s is a 409 and does nothing', async (_label, otherPath, otherBody) => {
+    expect((await api().post('/v2/cardholders', cardholderBody(), key('k-409'))).status).toBe(200);
+    const before = await cardholderCount();
+    const bankAccounts = (await control().get('/_mock/state')).body.bankAccounts.length;
+    const res = await api().post(otherPath, otherBody, key('k-409'));
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ status: 'error', message: idempotencyMessages.reused });
+    expect(await cardholderCount()).toBe(before);
+    expect((await control().get('/_mock/state')).body.bankAccounts.length).toBe(bankAccounts);
+  });
+
+  it('after an after-commit fault, the retry with the same key gets the stored success (200) without doing it twice', async () => {
+    await control().post('/_mock/faults', { id: 'lost-answer', match: { method: 'POST', path: '/v2/cardholders' }, fault: { type: 'after-commit', then: { type: 'status', status: 503, retryAfter: 1 } }, times: 1 });
+    const before = await cardholderCount();
+    const failed = await api().post('/v2/cardholders', cardholderBody({ emailAdr: 'once.only@example.com' }), key('deposit-like-1'));
+    expect(failed.status).toBe(503);
+    expect(await cardholderCount()).toBe(before + 1);
+    const retry = await api().post('/v2/cardholders', cardholderBody({ emailAdr: 'once.only@example.com' }), key('deposit-like-1'));
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual({ status: 'success', cardholderId: expect.any(Number) });
+    expect((await api().get(`/v2/cardholders/${retry.body.cardholderId}`)).body.cardholder.emailAdr).toBe('once.only@example.com');
+    expect(await cardholderCount()).toBe(before + 1);
+  });
+
+  it('a retry after a reset (no answer at all) also gets the stored success', async () => {
+    const before = await cardholderCount();
+    await expect(api().post('/v2/cardholders', cardholderBody(), { headers: { 'Idempotency-Key': 'k-reset', 'X-Mock-Fault': 'after-commit=reset' } })).rejects.toMatchObject({ code: 'ECONNRESET' });
+    const retry = await api().post('/v2/cardholders', cardholderBody(), key('k-reset'));
+    expect(retry.status).toBe(200);
+    expect(await cardholderCount()).toBe(before + 1);
+  });
+
+  it('keys expire after 24 hours on the mock\'s clock', async () => {
+    const before = await cardholderCount();
+    const first = await api().post('/v2/cardholders', cardholderBody(), key('k-day'));
+    mock().clock.advance(24 * 3600 - 60);
+    expect((await api().post('/v2/cardholders', cardholderBody(), key('k-day'))).body).toEqual(first.body);
+    mock().clock.advance(61);
+    const later = await api().post('/v2/cardholders', cardholderBody(), key('k-day'));
+    expect(later.status).toBe(200);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(later.body.cardholderId).not.toBe(first.body.cardholderId);
+    expect(await cardholderCount()).toBe(before + 2);
+  });
+
+  it('answers that are not 2xx changed nothing and are not stored: the corrected request runs', async () => {
+    const bad = await api().post('/v2/cardholders', cardholderBody({ transactionLimit: 1000001 }), key('k-fix'));
+    expect(bad.status).toBe(422);
+    const fixed = await api().post('/v2/cardholders', cardholderBody(), key('k-fix'));
+    expect(fixed.status).toBe(200);
+    expect(fixed.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a second request with the key while the first is still running is a 409', async () => {
+    const store = mock().store;
+    const commit = store.commit.bind(store);
+    let release!: () => void;
+    let reached!: () => void;
+    const atCommit = new Promise<void>((r) => (reached = r));
+    const gate = new Promise<void>((r) => (release = r));
+    store.commit = async () => {
+      reached();
+      await gate;
+      return commit();
+    };
+    try {
+      const first = api().post('/v2/cardholders', cardholderBody(), key('k-busy'));
+      await atCommit;
+      const second = await api().post('/v2/cardholders', cardholderBody(), key('k-busy'));
+      expect(second.status).toBe(409);
+      expect(second.body.message).toBe(idempotencyMessages.inFlight);
+      release();
+      expect((await first).status).toBe(200);
+    } finally {
+      store.commit = commit;
+    }
+    expect((await api().post('/v2/cardholders', cardholderBody(), key('k-busy'))).headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('keys belong to a program: another program may use the same key', async () => {
+    expect((await api().post('/v2/cardholders', cardholderBody(), key('shared'))).status).toBe(200);
+    const other = await apiClient(mock(), { programId: 3 }).post('/v2/cardholders', cardholderBody(), key('shared'));
+    expect(other.status).toBe(200);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('ignores the key on reads, rejects a malformed key with 422', async () => {
+    expect((await api().get(`/v2/cardholders/${F.approved}`, key('read-1'))).status).toBe(200);
+    expect((await control().get('/_mock/state')).body.idempotency ?? []).toEqual([]);
+    const res = await api().post('/v2/cardholders', cardholderBody(), key('x'.repeat(256)));
+    expect(res.status).toBe(422);
+    expect(res.body.message).toBe(idempotencyMessages.invalidKey);
+  });
+
+  it('stores the answer with the change in one commit, on disk before the response', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-idem-'));
+    const dataFile = path.join(dir, 'db.json');
+    const m = await startMock({ dataFile });
+    try {
+      let commits = 0;
+      const commit = m.store.commit.bind(m.store);
+      m.store.commit = () => {
+        commits++;
+        return commit();
+      };
+      const res = await apiClient(m).post('/v2/cardholders', cardholderBody(), key('on-disk'));
+      expect(res.status).toBe(200);
+      expect(commits).toBe(1);
+      const disk = JSON.parse(await readFile(dataFile, 'utf8'));
+      expect(disk.cardholders.some((c: { cardholderId: number }) => c.cardholderId === res.body.cardholderId)).toBe(true);
+      expect(disk.idempotency).toEqual([expect.objectContaining({ programId: 1, key: 'on-disk', status: 200, body: res.body })]);
+    } finally {
+      await m.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
