@@ -1532,6 +1532,11 @@ export interface components {
         /**
          * @description Optional. A retry with the same key returns the stored result of the operation that already
          *     happened, without doing it again (contract section 7; the platform does not require one).
+         *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+         *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+         *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+         *     clock; the same key with another request, or while the first is still running, is 409;
+         *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
          */
         IdempotencyKey: string;
     };
@@ -2236,6 +2241,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2374,6 +2384,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2485,6 +2500,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2688,6 +2708,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2729,6 +2754,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2805,6 +2835,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
