@@ -18,6 +18,13 @@ export interface Config {
   dnsResolver: 'static' | 'system';
   /** validate every response against the spec (tests turn this on) */
   validateResponses: boolean;
+  /** seconds until a bank deposit clears into availableBalance; null = 5 business days (FUND) */
+  depositClearingSeconds: number | null;
+  /** life of a 3-DS OTP listener from its subscription, and of a received code (contract section 7) */
+  otpListenerSeconds: number;
+  otpCodeSeconds: number;
+  /** how long a webhook delivery may take before it counts as timed out */
+  webhookTimeoutMs: number;
 }
 
 export const DEFAULT_FIXTURES = 'default';
@@ -35,6 +42,10 @@ export const defaults: Config = Object.freeze({
   faultHeader: true,
   dnsResolver: 'static',
   validateResponses: false,
+  depositClearingSeconds: null,
+  otpListenerSeconds: 900,
+  otpCodeSeconds: 300,
+  webhookTimeoutMs: 3000,
 }) as Config;
 
 const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
@@ -53,6 +64,10 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --tls-server-names <a,b> extra names for the server certificate  [TLS_SERVER_NAMES]
   --dns-resolver <r>    static (the /_mock/dns table) | system     [DNS_RESOLVER, default static]
   --no-fault-header     ignore the X-Mock-Fault request header     [FAULT_HEADER=off]
+  --deposit-clearing-seconds <n> bank deposits clear after n seconds [DEPOSIT_CLEARING_SECONDS, default 5 business days]
+  --otp-listener-seconds <n> life of a 3-DS OTP listener            [OTP_LISTENER_SECONDS, default 900]
+  --otp-code-seconds <n> life of a received 3-DS code              [OTP_CODE_SECONDS, default 300]
+  --webhook-timeout-ms <n> webhook delivery timeout                [WEBHOOK_TIMEOUT_MS, default 3000]
   --help                this text
 `;
 
@@ -63,6 +78,12 @@ type Env = Record<string, string | undefined>;
 function parsePort(name: string, raw: string): number {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n > 65535) throw new ConfigError(`${name} must be a port number 0..65535, got "${raw}"`);
+  return n;
+}
+
+function parseCount(name: string, raw: string, min: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a whole number >= ${min}, got "${raw}"`);
   return n;
 }
 
@@ -90,6 +111,10 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
       'tls-server-names': { type: 'string' },
       'dns-resolver': { type: 'string' },
       'no-fault-header': { type: 'boolean' },
+      'deposit-clearing-seconds': { type: 'string' },
+      'otp-listener-seconds': { type: 'string' },
+      'otp-code-seconds': { type: 'string' },
+      'webhook-timeout-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -111,6 +136,11 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
   const dnsResolver = pick(values['dns-resolver'], 'DNS_RESOLVER') ?? defaults.dnsResolver;
   if (!['static', 'system'].includes(dnsResolver)) problems.push(`DNS_RESOLVER must be static or system, got "${dnsResolver}"`);
   const faultHeaderEnv = env.FAULT_HEADER;
+  const count = (flag: string | undefined, key: string, min: number, fallback: number): number => {
+    const raw = pick(flag, key);
+    return raw === undefined ? fallback : attempt(() => parseCount(key, raw, min), fallback);
+  };
+  const clearing = pick(values['deposit-clearing-seconds'], 'DEPOSIT_CLEARING_SECONDS');
   const config: Config = {
     host: pick(values.host, 'HOST') ?? defaults.host,
     port: port === undefined ? defaults.port : attempt(() => parsePort('PORT', port), 0),
@@ -124,6 +154,10 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     faultHeader: values['no-fault-header'] ? false : faultHeaderEnv ? attempt(() => parseBoolSwitch('FAULT_HEADER', faultHeaderEnv), true) : true,
     dnsResolver: dnsResolver as Config['dnsResolver'],
     validateResponses: false,
+    depositClearingSeconds: clearing === undefined ? null : attempt(() => parseCount('DEPOSIT_CLEARING_SECONDS', clearing, 0), null),
+    otpListenerSeconds: count(values['otp-listener-seconds'], 'OTP_LISTENER_SECONDS', 1, defaults.otpListenerSeconds),
+    otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, defaults.otpCodeSeconds),
+    webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, defaults.webhookTimeoutMs),
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);
   return Object.freeze(config);

@@ -22,6 +22,7 @@ import type { State } from './store/state.js';
 import { Store } from './store/store.js';
 import { apiServerTlsOptions, classifyTlsRefusal, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export type MockOptions = Partial<Config>;
 
@@ -44,6 +45,7 @@ export interface RunningMock {
   store: Store;
   clock: Clock;
   journal: Journal;
+  webhooks: WebhookDispatcher;
   certificates: CertificateService;
   faults: FaultEngine;
   rateLimiter: RateLimiter;
@@ -81,6 +83,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
   const journal = new Journal();
+  const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
   const certificates = new CertificateService(certs, () => store.state);
   const faults = new FaultEngine();
   const rateLimiter = new RateLimiter();
@@ -93,6 +96,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     journal,
     validateResponses: config.validateResponses,
     logError,
+    settings: { depositClearingSeconds: config.depositClearingSeconds, otpListenerSeconds: config.otpListenerSeconds, otpCodeSeconds: config.otpCodeSeconds },
+    webhooks,
     rateLimit: rateLimit(rateLimiter),
     faults: faultInjection({ engine: faults, store, clock, headerEnabled: config.faultHeader }),
     idempotency: idempotency({ store, clock }),
@@ -133,12 +138,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     await replaceState(await loadFixtures(name ?? config.fixtures));
     clock.reset();
     journal.clear();
+    webhooks.clear();
   };
 
   const controlApp = createControlApp({
     store,
     clock,
     journal,
+    webhooks,
     certificates,
     version,
     controlToken: config.controlToken,
@@ -161,6 +168,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
 
   const close = async () => {
+    webhooks.abortAll();
     faults.close();
     await Promise.all(
       [apiServer, controlServer].map(
@@ -182,6 +190,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     store,
     clock,
     journal,
+    webhooks,
     certificates,
     faults,
     rateLimiter,

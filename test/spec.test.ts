@@ -101,6 +101,12 @@ const CONTROL_ENDPOINTS: Array<[method: string, path: string, success: string]> 
   ['post', '/_mock/snapshots', '201'],
   ['delete', '/_mock/snapshots/{snapshotId}', '200'],
   ['post', '/_mock/snapshots/{snapshotId}/restore', '200'],
+  ['get', '/_mock/clock', '200'],
+  ['put', '/_mock/clock', '200'],
+  ['delete', '/_mock/clock', '200'],
+  ['post', '/_mock/clock/advance', '200'],
+  ['get', '/_mock/webhooks', '200'],
+  ['delete', '/_mock/webhooks', '200'],
 ];
 
 const FILES = ['openapi/platform.yaml', 'openapi/control.yaml'] as const;

@@ -6,11 +6,13 @@ import type { Journal } from '../journal/journal.js';
 import type { Snapshots } from '../state/snapshots.js';
 import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 export interface ControlDeps {
   store: Store;
   clock: Clock;
   journal: Journal;
+  webhooks: WebhookDispatcher;
   certificates: CertificateService;
   version: string;
   controlToken: string | null;

@@ -250,6 +250,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mock's clock
+         * @description Real time plus an offset (contract section 5). Every timestamp, OTP and listener expiry and
+         *     deposit clearing reads it, so tests move time instead of sleeping. The offset is not stored: a
+         *     restart and `POST /_mock/reset` go back to real time.
+         */
+        get: operations["getClock"];
+        /**
+         * Jump to a time
+         * @description Sets now to `now` (Unix seconds); time keeps running from there. Going back is allowed (what
+         *     already happened stays: cleared deposits do not un-clear). Deposits due under the new time
+         *     clear at once.
+         */
+        put: operations["setClock"];
+        post?: never;
+        /**
+         * Back to real time
+         * @description Drops the offset.
+         */
+        delete: operations["resetClock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the clock forward
+         * @description Adds `seconds` (1 .. 10 years) to the offset. Deposits due under the new time clear at once.
+         */
+        post: operations["advanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries attempted
+         * @description Every webhook POST the mock attempted (3-DS OTP notifications `{"cardId": ...}`), newest first,
+         *     with its outcome: `pending` while in flight, then `delivered` (2xx), `failed` (another status,
+         *     or a connection / TLS error, in `error`) or `timeout`. One attempt per event (the platform
+         *     documents no retries). Bounded to the latest 500; cleared by `POST /_mock/reset`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        /** Forget the recorded deliveries */
+        delete: operations["clearWebhookDeliveries"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/programs/{programId}/rate-limit": {
         parameters: {
             query?: never;
@@ -631,6 +707,43 @@ export interface components {
             items: components["schemas"]["JournalEntry"][];
             total: number;
         };
+        ClockState: {
+            /** @description now on the mock's clock, Unix seconds */
+            now: number;
+            /** Format: date-time */
+            iso: string;
+            /** @description how far the mock's clock is from real time */
+            offsetSeconds: number;
+        };
+        ClockSet: {
+            /** @description Unix seconds (up to 2100-01-01) */
+            now: number;
+        };
+        ClockAdvance: {
+            seconds: number;
+        };
+        WebhookDelivery: {
+            deliveryId: number;
+            programId: number;
+            /** @description the OTP listener whose webhook this is */
+            token: string;
+            url: string;
+            payload: {
+                cardId: number;
+            };
+            /** @description Unix seconds on the mock's clock */
+            attemptedAt: number;
+            /** @enum {string} */
+            outcome: "pending" | "delivered" | "failed" | "timeout";
+            /** @description the receiver's HTTP status, null without an answer */
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number | null;
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            total: number;
+        };
         Deleted: {
             /** @enum {string} */
             status: "success";
@@ -748,7 +861,10 @@ export interface components {
             status: "success";
             snapshotId: number;
         };
-        /** @description the whole store (src/store/state.ts), as exported by GET /_mock/state */
+        /**
+         * @description the whole store (src/store/state.ts), as exported by GET /_mock/state; the card, wallet and
+         *     money collections may be left out (an older export): they are then empty
+         */
         State: {
             /** @enum {integer} */
             version: 1;
@@ -763,6 +879,14 @@ export interface components {
             dns: components["schemas"]["DnsTable"];
             cardholders: components["schemas"]["StoredCardholder"][];
             bankAccounts: components["schemas"]["StoredBankAccount"][];
+            cards?: components["schemas"]["StoredCard"][];
+            wallets?: components["schemas"]["StoredWallet"][];
+            deposits?: components["schemas"]["StoredDeposit"][];
+            transfers?: components["schemas"]["StoredTransfer"][];
+            transactions?: components["schemas"]["StoredCardTransaction"][];
+            fees?: components["schemas"]["StoredCardFee"][];
+            walletTransactions?: components["schemas"]["StoredWalletTransaction"][];
+            otpListeners?: components["schemas"]["StoredOtpListener"][];
             faults?: components["schemas"]["FaultRule"][];
             idempotency?: components["schemas"]["StoredIdempotencyRecord"][];
         };
@@ -848,6 +972,136 @@ export interface components {
             body: unknown;
             createdAt: number;
             expiresAt: number;
+        };
+        StoredCard: {
+            cardId: number;
+            programId: number;
+            cardholderId: number;
+            /** @enum {string} */
+            type: "virtual" | "physical";
+            cardType: number | null;
+            nameOnCard: string;
+            alias: string | null;
+            cardNumber: string;
+            expMonth: number;
+            expYear: number;
+            cvv: string;
+            pin: string | null;
+            /** @enum {integer} */
+            cardStatus: 0 | 1 | 2;
+            /** @enum {integer} */
+            issuerCardStatus: 0 | 1 | 2 | 3 | 4;
+            transactionLimit: number;
+            callingCode: string;
+            countryCallingCode: string;
+            phoneNum: string | null;
+            cellNum: string;
+            emailAdr: string;
+            cryptoAddresses: {
+                /** @enum {string} */
+                chain: "evm" | "bitcoin" | "solana";
+                address: string;
+            }[];
+            ledgerBalance: number;
+            availableBalance: number;
+            createdAt: number;
+            updatedAt: number;
+        };
+        StoredWallet: {
+            walletId: number;
+            programId: number;
+            name: string;
+            /** @enum {integer} */
+            currency: 0 | 1 | 2 | 3;
+            ledgerBalance: number;
+            availableBalance: number;
+            createdAt: number;
+        };
+        StoredDeposit: {
+            depositId: number;
+            programId: number;
+            account: {
+                /** @enum {string} */
+                type: "card" | "wallet";
+                id: number;
+            };
+            amount: number | null;
+            transactionReference: string | null;
+            senderAccountName: string | null;
+            transactionDate: string | null;
+            /** @enum {string} */
+            source: "bank-deposit" | "staging";
+            createdAt: number;
+            clearsAt: number | null;
+            cleared: boolean;
+        };
+        StoredTransfer: {
+            transferId: number;
+            programId: number;
+            sourceWalletId: number;
+            /** @enum {integer} */
+            destinationType: 0 | 1;
+            destinationId: number;
+            amount: number;
+            description: string | null;
+            createdAt: number;
+        };
+        StoredCardTransaction: {
+            transId: string;
+            programId: number;
+            cardId: number;
+            cardholderId: number;
+            authRefNum: string;
+            amount: number;
+            /** @enum {integer} */
+            currency: 0 | 1 | 2 | 3;
+            description: string;
+            merchantName: string;
+            merchantAmount: number;
+            merchantCurrency: string;
+            /** @enum {string} */
+            status: "authorized" | "cleared" | "settled" | "declined";
+            declineReason: string | null;
+            createdAt: number;
+        };
+        StoredCardFee: {
+            feeId: number;
+            programId: number;
+            cardId: number;
+            cardholderId: number;
+            authRefNum: string;
+            feeType: string;
+            amount: number;
+            merchantAmount: number;
+            createdAt: number;
+        };
+        StoredWalletTransaction: {
+            walletTransactionId: number;
+            programId: number;
+            walletId: number;
+            /** @enum {string} */
+            type: "deposit" | "transfer_out" | "transfer_in";
+            amount: number;
+            /** @enum {string} */
+            counterpartyType: "bank" | "wallet" | "card";
+            counterpartyId: number | null;
+            cardholderId: number | null;
+            description: string | null;
+            transferId: number | null;
+            depositId: number | null;
+            createdAt: number;
+        };
+        StoredOtpListener: {
+            token: string;
+            programId: number;
+            cardId: number | null;
+            cardholderId: number | null;
+            webhookUrl: string | null;
+            createdAt: number;
+            expiresAt: number;
+            code: string | null;
+            codeExpiresAt: number | null;
+            unsubscribed: boolean;
         };
     };
     responses: {
@@ -1305,6 +1559,154 @@ export interface operations {
         };
     };
     clearRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description emptied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description now on the mock's clock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockSet"];
+            };
+        };
+        responses: {
+            /** @description the clock after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the clock after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    advanceClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockAdvance"];
+            };
+        };
+        responses: {
+            /** @description the clock after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearWebhookDeliveries: {
         parameters: {
             query?: never;
             header?: never;

@@ -409,7 +409,8 @@ export interface paths {
          * Block / unblock a card
          * @description LIFE, CARDS. `newStatus` 1 (Active) or 2 (On Hold) only; anything else is a constraint error
          *     (422, reference.md 8.1). Allowed only when the current `issuerCardStatus` is 1 or 2; on 0, 3 or
-         *     4 it "will fail": **409**. Closing (3) is support-ticket only.
+         *     4 it "will fail": **409**. Closing (3) is support-ticket only. Asking for the status the card
+         *     already has answers 200 without a change (the mock's decision: a retry is safe).
          */
         put: operations["setCardStatus"];
         post?: never;
@@ -486,8 +487,11 @@ export interface paths {
          *     `transactionDate` and all lengths are INFERRED (reference.md 8.3). The mock credits
          *     `ledgerBalance` at once and `availableBalance` when the funds clear (`clearsAt`, about 5
          *     business days on the mock's clock). Without `transactionAmount` nothing is credited until
-         *     the bank detection (mock: no balance change). The response is INFERRED. Moves funds: honours
-         *     `Idempotency-Key` (contract section 7).
+         *     the bank detection (mock: no balance change). A card that cannot receive funds (Closed 3,
+         *     Pending 0, issuance not approved): **409**; a Not Activated physical card can be funded (FUND).
+         *     Clearing time: 5 business days (Monday to Friday, UTC) by default, or
+         *     `DEPOSIT_CLEARING_SECONDS`. The response is INFERRED. Moves funds: honours `Idempotency-Key`
+         *     (contract section 7).
          */
         post: operations["notifyCardBankDeposit"];
         delete?: never;
@@ -564,7 +568,10 @@ export interface paths {
          *     wallet → card only; synchronous, "no clearing delay": the source's balances are debited and the
          *     destination's credited at once (both ledger and available). `destinationType` outside 0..1 and
          *     `amount` below 1 are constraint errors (422). Business rules, 422: insufficient available
-         *     balance, source equal to destination. Unknown source or destination: 404. The transfer shows in
+         *     balance, source equal to destination. Unknown source or destination (or one of another program):
+         *     404. A card destination that cannot receive funds (Closed 3, Pending 0, or an issuance that
+         *     was not approved): **409**, a state conflict like any card state rule. Every check runs before
+         *     any balance changes: a failed transfer moves nothing. The transfer shows in
          *     `GET /v2/wallets/transactions` (a `transfer_out` and, for a wallet destination, a `transfer_in`),
          *     never in card transactions. The response is INFERRED (reference.md 8.3). Moves funds: honours
          *     `Idempotency-Key`.
@@ -686,7 +693,11 @@ export interface paths {
          *     or both: 422). Optional `webhookUrl`: public HTTPS (the platform requires a valid, non
          *     self-signed certificate; the mock only checks the `uri` format and records deliveries); on a
          *     challenge it receives `{"cardId": ...}` (no OTP). The card must have `issuerCardStatus` 1,
-         *     otherwise **409** (reference.md 8.1); a Program without 3DS produces no OTPs. Response
+         *     otherwise **409** (reference.md 8.1); with `cardholderId`, the cardholder needs at least one
+         *     Active card (409). A Program without 3DS produces no OTPs: **409** (a state conflict with the
+         *     program's setup; the mock's decision). Unknown card or cardholder: 404. Once a code was
+         *     received, the token lives until the code's `expiresAt`; a challenge reaches only live
+         *     listeners. The mock accepts `http` URLs too (tests run local receivers). Response
          *     documented: `{"token":"…","expiresAt":null,"status":"success"}`; the mock fills `expiresAt`
          *     with the listener's expiry (15 minutes by default, contract section 7), `null` meaning no
          *     expiry.
@@ -771,7 +782,10 @@ export interface paths {
          *     `availableBalance` when the card is Active (1) and the available balance and the card's
          *     `transactionLimit` cover it; otherwise a `declined` transaction with a `declineReason` (still
          *     200: the decline is the simulated outcome). `merchantCurrency` defaults to the Program's
-         *     currency. Staging only: **404** in production.
+         *     currency; a foreign currency adds an `fx` fee of 2% (at least 1 minor unit), held with the
+         *     amount and listed in `GET /v2/cards/fees` under the transaction's `authRefNum`. The mock
+         *     has no exchange rates: `merchantAmount` equals `amount`. An amount of zero: 422. Staging
+         *     only: **404** in production.
          */
         post: operations["stagingCardSpend"];
         delete?: never;
@@ -822,7 +836,8 @@ export interface paths {
          *     on every live listener of the card (by `cardId` or by its `cardholderId`), posts
          *     `{"cardId": ...}` to each listener's `webhookUrl`, and answers the code, its expiry and how many
          *     listeners were notified. Card not Active (1): **409**; Program without 3DS: **409**. Staging
-         *     only: **404** in production.
+         *     only: **404** in production. No request body. Webhook deliveries and their outcomes show in
+         *     the control plane's `GET /_mock/webhooks`.
          */
         post: operations["stagingCard3dsChallenge"];
         delete?: never;
@@ -1097,6 +1112,12 @@ export interface components {
             /** @enum {integer} */
             issuerCardStatus: 0 | 1 | 2 | 3 | 4;
             transactionLimit: components["schemas"]["MinorUnits"];
+            /** @description the card's contact details default to the cardholder's at issuance (VIRT) */
+            callingCode: string;
+            countryCallingCode: string;
+            phoneNum: string | null;
+            cellNum: string;
+            emailAdr: string;
             cryptoAddresses: components["schemas"]["CryptoAddress"][];
             createdAt: components["schemas"]["UnixSeconds"];
         };
@@ -1385,10 +1406,6 @@ export interface components {
         };
         StagingDeposit: {
             amount: components["schemas"]["DecimalAmount"];
-        };
-        Staging3dsChallenge: {
-            merchantName?: string;
-            amount?: components["schemas"]["DecimalAmount"];
         };
         Staging3dsChallengeResult: {
             status: components["schemas"]["SuccessStatus"];
@@ -2802,11 +2819,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["Staging3dsChallenge"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description the challenge */
             200: {

@@ -8,14 +8,22 @@ import type { Journal } from '../journal/journal.js';
 import { journalRecorder } from '../journal/recorder.js';
 import { platformSpecPath } from '../paths.js';
 import type { Store } from '../store/store.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { cardholdersRouter } from './cardholders.js';
+import { cardsRouter } from './cards.js';
+import { clearDeposits, type PlatformSettings } from './deps.js';
+import { otpRouter } from './otp.js';
 import { stagingOnly, stagingRouter } from './staging.js';
+import { transactionsRouter } from './transactions.js';
+import { walletsRouter } from './wallets.js';
 
 export interface PlatformAppDeps {
   store: Store;
   clock: Clock;
   journal: Journal;
   gateway: GatewayDeps;
+  settings: PlatformSettings;
+  webhooks: WebhookDispatcher;
   validateResponses: boolean;
   logError: ErrorLogger;
   /** the gateway's last step: the token bucket per API key */
@@ -41,8 +49,13 @@ export function createPlatformApp(deps: PlatformAppDeps): Express {
   app.use(express.json({ limit: '256kb' }));
   if (deps.idempotency) app.use(deps.idempotency);
   app.use(specValidator(platformSpecPath, deps.validateResponses));
-  const platform = { store: deps.store, clock: deps.clock };
+  const platform = { store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks };
+  app.use(clearDeposits(platform));
   app.use(cardholdersRouter(platform));
+  app.use(transactionsRouter(platform));
+  app.use(cardsRouter(platform));
+  app.use(walletsRouter(platform));
+  app.use(otpRouter(platform));
   app.use(stagingRouter(platform));
   app.use(errorHandler(deps.logError));
   return app;

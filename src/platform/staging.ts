@@ -1,8 +1,13 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { decimalToMinor } from '../domain/amounts.js';
 import { forceKycOutcome } from '../domain/cardholders.js';
+import { recordDeposit } from '../domain/ledger.js';
+import { challengeCard } from '../domain/otp.js';
+import { simulateSpend, transactionView } from '../domain/transactions.js';
 import { ApiError, messages } from '../http/errors.js';
 import { callerOf } from '../gateway/gateway.js';
-import { mutate, type PlatformDeps } from './deps.js';
+import { depositView } from './deposits.js';
+import { idParam, mutate, type PlatformDeps } from './deps.js';
 
 /** /v2/staging/* exists only in staging: production credentials get 404 (SBX). */
 export function stagingOnly(_req: Request, res: Response, next: NextFunction): void {
@@ -17,6 +22,33 @@ export function stagingRouter(deps: PlatformDeps): Router {
     const { cardholderId, result } = req.body as { cardholderId: number; result: 'pass' | 'fail' };
     const c = await mutate(deps, (state, now) => forceKycOutcome(state, program.programId, cardholderId, result, now));
     res.json({ status: 'success', result: { cardholderId: c.cardholderId, status: c.status } });
+  });
+
+  router.post('/v2/staging/cards/:cardId/spend', async (req, res) => {
+    const { program } = callerOf(res);
+    const t = await mutate(deps, (state, now) => simulateSpend(state, program, idParam(req.params.cardId), req.body, now));
+    res.json({ status: 'success', transaction: transactionView(t) });
+  });
+
+  // a detected bank deposit of an exact amount: same clearing as a bank-deposit notification
+  for (const type of ['card', 'wallet'] as const) {
+    router.post(`/v2/staging/${type}s/:id/deposit`, async (req, res) => {
+      const { program } = callerOf(res);
+      const input = { transactionAmount: decimalToMinor(req.body.amount), transactionReference: 'staging simulation' };
+      const ref = { type, id: idParam(req.params.id) };
+      const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, input, 'staging', deps.settings, now));
+      res.json(depositView(result));
+    });
+  }
+
+  router.post('/v2/staging/cards/:cardId/3ds-challenge', async (req, res) => {
+    const { program } = callerOf(res);
+    const challenge = await mutate(deps, (state, now) => challengeCard(state, program, idParam(req.params.cardId), deps.settings, now));
+    // after the commit and without waiting: a slow receiver never holds up the API
+    for (const l of challenge.listeners) {
+      if (l.webhookUrl) deps.webhooks.send({ programId: program.programId, token: l.token, url: l.webhookUrl, payload: { cardId: challenge.card.cardId } });
+    }
+    res.json({ status: 'success', cardId: challenge.card.cardId, code: challenge.code, expiresAt: challenge.expiresAt, listeners: challenge.listeners.length });
   });
 
   return router;

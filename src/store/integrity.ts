@@ -2,15 +2,27 @@ import { checkFault } from '../faults/rules.js';
 import type { FieldError } from '../http/errors.js';
 import type { State } from './state.js';
 
-/** Id-keyed collections: [collection, id field, sequences key or null when ids are not numbered]. */
+/** Id-keyed collections: [collection, id field, sequences key or null when ids are not numbered from a sequence]. */
 const COLLECTIONS: Array<[keyof State, string, string | null]> = [
   ['programs', 'programId', 'programs'],
   ['apiKeys', 'apiKey', null],
   ['certificates', 'serial', null],
   ['cardholders', 'cardholderId', 'cardholders'],
   ['bankAccounts', 'depositId', 'bankAccounts'],
+  ['cards', 'cardId', 'cards'],
+  ['wallets', 'walletId', 'wallets'],
+  ['deposits', 'depositId', 'deposits'],
+  ['transfers', 'transferId', 'transfers'],
+  ['transactions', 'transId', null],
+  ['fees', 'feeId', 'fees'],
+  ['walletTransactions', 'walletTransactionId', 'walletTransactions'],
+  ['otpListeners', 'token', null],
   ['faults', 'id', null],
 ];
+
+/** Collections whose items belong to a program, and those that name a cardholder. */
+const OWNED = ['apiKeys', 'certificates', 'cardholders', 'bankAccounts', 'cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners'] as const;
+const OF_CARDHOLDER = ['bankAccounts', 'cards', 'transactions', 'fees'] as const;
 
 /**
  * What the schema cannot say about an imported state: unique ids, references that resolve,
@@ -34,13 +46,19 @@ export function checkIntegrity(state: State): FieldError[] {
   }
   const programs = new Set(state.programs.map((p) => p.programId));
   const cardholders = new Set(state.cardholders.map((c) => c.cardholderId));
-  for (const collection of ['apiKeys', 'certificates', 'cardholders', 'bankAccounts'] as const) {
-    state[collection].forEach((item, i) => {
+  for (const collection of OWNED) {
+    (state[collection] ?? []).forEach((item, i) => {
       if (!programs.has(item.programId)) errors.push({ field: `${collection}.${i}.programId`, message: `no program ${item.programId}` });
     });
   }
-  state.bankAccounts.forEach((b, i) => {
-    if (!cardholders.has(b.cardholderId)) errors.push({ field: `bankAccounts.${i}.cardholderId`, message: `no cardholder ${b.cardholderId}` });
+  for (const collection of OF_CARDHOLDER) {
+    (state[collection] ?? []).forEach((item, i) => {
+      if (!cardholders.has(item.cardholderId)) errors.push({ field: `${collection}.${i}.cardholderId`, message: `no cardholder ${item.cardholderId}` });
+    });
+  }
+  const wallets = new Set((state.wallets ?? []).map((w) => w.walletId));
+  (state.transfers ?? []).forEach((t, i) => {
+    if (!wallets.has(t.sourceWalletId)) errors.push({ field: `transfers.${i}.sourceWalletId`, message: `no wallet ${t.sourceWalletId}` });
   });
   (state.faults ?? []).forEach((rule, i) => checkFault(rule.fault, errors, `faults.${i}.fault`));
   return errors;

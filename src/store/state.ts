@@ -93,6 +93,151 @@ export interface BankAccountRegistration {
   createdAt: number;
 }
 
+/** Card approval (cardStatus) and operational state (issuerCardStatus), reference.md 6.2 */
+export type CardApproval = 0 | 1 | 2;
+export type IssuerCardStatus = 0 | 1 | 2 | 3 | 4;
+
+export interface CryptoAddress {
+  chain: 'evm' | 'bitcoin' | 'solana';
+  address: string;
+}
+
+export interface Card {
+  cardId: number;
+  programId: number;
+  cardholderId: number;
+  type: 'virtual' | 'physical';
+  /** design slot of a physical card; null for a virtual one */
+  cardType: number | null;
+  nameOnCard: string;
+  alias: string | null;
+  /** the PAN (test BIN, Luhn-valid); only the sensitive view shows it */
+  cardNumber: string;
+  expMonth: number;
+  expYear: number;
+  cvv: string;
+  /** 4 digits once set (activation or PIN change) */
+  pin: string | null;
+  cardStatus: CardApproval;
+  issuerCardStatus: IssuerCardStatus;
+  transactionLimit: number;
+  callingCode: string;
+  countryCallingCode: string;
+  phoneNum: string | null;
+  cellNum: string;
+  emailAdr: string;
+  cryptoAddresses: CryptoAddress[];
+  /** minor units; availableBalance <= ledgerBalance, both >= 0 */
+  ledgerBalance: number;
+  availableBalance: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Wallet {
+  walletId: number;
+  programId: number;
+  name: string;
+  currency: Program['currency'];
+  ledgerBalance: number;
+  availableBalance: number;
+  createdAt: number;
+}
+
+export type AccountRef = { type: 'card'; id: number } | { type: 'wallet'; id: number };
+
+/** A bank-deposit trace (or a staging deposit): ledger at once, available when it clears. */
+export interface Deposit {
+  depositId: number;
+  programId: number;
+  account: AccountRef;
+  /** minor units; null when the notification carried no amount (nothing credited) */
+  amount: number | null;
+  transactionReference: string | null;
+  senderAccountName: string | null;
+  transactionDate: string | null;
+  source: 'bank-deposit' | 'staging';
+  createdAt: number;
+  /** when the amount moves into availableBalance; null without an amount */
+  clearsAt: number | null;
+  cleared: boolean;
+}
+
+export interface Transfer {
+  transferId: number;
+  programId: number;
+  sourceWalletId: number;
+  /** 0 wallet, 1 card */
+  destinationType: 0 | 1;
+  destinationId: number;
+  amount: number;
+  description: string | null;
+  createdAt: number;
+}
+
+export type CardTransactionStatus = 'authorized' | 'cleared' | 'settled' | 'declined';
+
+/** A card spend event; amounts in minor units here, decimal strings in the API. */
+export interface CardTransaction {
+  transId: string;
+  programId: number;
+  cardId: number;
+  cardholderId: number;
+  authRefNum: string;
+  amount: number;
+  currency: Program['currency'];
+  description: string;
+  merchantName: string;
+  merchantAmount: number;
+  merchantCurrency: string;
+  status: CardTransactionStatus;
+  declineReason: string | null;
+  createdAt: number;
+}
+
+export interface CardFee {
+  feeId: number;
+  programId: number;
+  cardId: number;
+  cardholderId: number;
+  authRefNum: string;
+  feeType: string;
+  amount: number;
+  merchantAmount: number;
+  createdAt: number;
+}
+
+export interface WalletTransaction {
+  walletTransactionId: number;
+  programId: number;
+  walletId: number;
+  type: 'deposit' | 'transfer_out' | 'transfer_in';
+  amount: number;
+  counterpartyType: 'bank' | 'wallet' | 'card';
+  counterpartyId: number | null;
+  /** the destination card's cardholder, for the cardholderId filter */
+  cardholderId: number | null;
+  description: string | null;
+  transferId: number | null;
+  depositId: number | null;
+  createdAt: number;
+}
+
+/** A 3-D Secure OTP subscription (contract section 7 on lifetimes). */
+export interface OtpListener {
+  token: string;
+  programId: number;
+  /** exactly one of cardId / cardholderId (legacy: all the cardholder's cards) */
+  cardId: number | null;
+  cardholderId: number | null;
+  webhookUrl: string | null;
+  createdAt: number;
+  expiresAt: number;
+  code: string | null;
+  codeExpiresAt: number | null;
+  unsubscribed: boolean;
+}
+
 export interface State {
   version: 1;
   /** last id handed out per collection */
@@ -104,10 +249,26 @@ export interface State {
   dns: DnsTable;
   cardholders: Cardholder[];
   bankAccounts: BankAccountRegistration[];
+  cards: Card[];
+  wallets: Wallet[];
+  deposits: Deposit[];
+  transfers: Transfer[];
+  transactions: CardTransaction[];
+  fees: CardFee[];
+  walletTransactions: WalletTransaction[];
+  otpListeners: OtpListener[];
   /** fault rules, in the order they are checked (absent in states written before faults existed) */
   faults?: FaultRule[];
   /** stored answers of writes sent with an Idempotency-Key, until they expire */
   idempotency?: IdempotencyRecord[];
+}
+
+const MONEY_COLLECTIONS = ['cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners'] as const;
+
+/** Fills the collections a state written before cards and wallets existed lacks (older data files, custom fixtures). */
+export function withCollections(state: State): State {
+  for (const name of MONEY_COLLECTIONS) if (!Array.isArray(state[name])) (state as unknown as Record<string, unknown[]>)[name] = [];
+  return state;
 }
 
 export function nextId(state: State, collection: string, floor = 1): number {

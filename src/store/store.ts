@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { State } from './state.js';
+import { withCollections, type State } from './state.js';
 
 export class StoreFileError extends Error {}
 
@@ -21,7 +21,7 @@ export class Store {
 
   static memory(initial: State): Store {
     const db = new Low<State>(new Memory<State>(), initial);
-    db.data = initial;
+    db.data = withCollections(initial);
     return new Store(db, null);
   }
 
@@ -40,7 +40,7 @@ export class Store {
     const store = new Store(db, file);
     if (text === null) {
       await mkdir(path.dirname(file), { recursive: true });
-      db.data = await seed();
+      db.data = withCollections(await seed());
       await store.commit();
       return store;
     }
@@ -49,7 +49,7 @@ export class Store {
       if (parsed === null || typeof parsed !== 'object' || parsed.version !== 1 || !Array.isArray(parsed.programs)) {
         throw new Error('it is not an axys-mock state (version 1)');
       }
-      db.data = parsed;
+      db.data = withCollections(parsed);
     } catch (e) {
       throw new StoreFileError(
         `The data file ${file} is unreadable: ${(e as Error).message}. It was left untouched. ` +
@@ -65,7 +65,7 @@ export class Store {
 
   /** Swap in a whole new state (reset, import, restore) and persist it. */
   async replace(next: State): Promise<void> {
-    this.#db.data = next;
+    this.#db.data = withCollections(next);
     await this.commit();
   }
 

@@ -17,6 +17,8 @@ export interface ClientOptions {
   cert?: { certPem: string; keyPem: string } | null;
   /** source address, e.g. 127.0.0.2 to call from outside the allowlist */
   localAddress?: string;
+  /** a keep-alive agent to reuse connections (load and concurrency tests); default: a fresh connection per request */
+  agent?: https.Agent;
 }
 
 export interface RequestOptions {
@@ -55,7 +57,7 @@ export function apiClient(mock: RunningMock, options: ClientOptions = {}) {
           cert: cert?.certPem,
           key: cert?.keyPem,
           localAddress: options.localAddress,
-          agent: false,
+          agent: options.agent ?? false,
         },
         (res) => {
           let text = '';

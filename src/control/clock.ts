@@ -1,0 +1,35 @@
+import { Router, type Response } from 'express';
+import { clearDueDeposits } from '../domain/ledger.js';
+import type { ControlDeps } from './deps.js';
+
+/** The mock's clock (contract section 5): tests move time instead of sleeping. */
+export function clockRouter(deps: ControlDeps): Router {
+  const router = Router();
+
+  // whatever became due under the new time clears now (and is stored), not only on the next platform call
+  const answer = async (res: Response) => {
+    if (clearDueDeposits(deps.store.state, deps.clock.now()) > 0) await deps.store.commit();
+    res.json(deps.clock.describe());
+  };
+
+  router.get('/_mock/clock', (_req, res) => {
+    res.json(deps.clock.describe());
+  });
+
+  router.post('/_mock/clock/advance', async (req, res) => {
+    deps.clock.advance((req.body as { seconds: number }).seconds);
+    await answer(res);
+  });
+
+  router.put('/_mock/clock', async (req, res) => {
+    deps.clock.set((req.body as { now: number }).now);
+    await answer(res);
+  });
+
+  router.delete('/_mock/clock', async (_req, res) => {
+    deps.clock.reset();
+    await answer(res);
+  });
+
+  return router;
+}

@@ -1,0 +1,193 @@
+import { ApiError, notFound } from '../http/errors.js';
+import { nextId, type Card, type Cardholder, type IssuerCardStatus, type Program, type State } from '../store/state.js';
+import { findCardholder, requireApproved } from './cardholders.js';
+import { expiryFrom, maskCardNumber, newCryptoAddresses, randomCvv, testCardNumber } from './card-numbers.js';
+
+/** issuerCardStatus, reference.md 6.2 */
+export const CardState = { Pending: 0, Active: 1, OnHold: 2, Closed: 3, NotActivated: 4 } as const satisfies Record<string, IssuerCardStatus>;
+/** cardStatus: the approval of the issuance request */
+export const CardApproval = { Pending: 0, Approved: 1, Declined: 2 } as const;
+
+export const issuerStatusName: Record<IssuerCardStatus, string> = { 0: 'Pending', 1: 'Active', 2: 'On Hold', 3: 'Closed', 4: 'Not Activated' };
+
+/** Design slots with an approved design; the mock approves only the mandatory default slot 0. */
+export const APPROVED_DESIGN_SLOTS: ReadonlySet<number> = new Set([0]);
+
+const stateOf = (card: Card) => `Card ${card.cardId} is ${issuerStatusName[card.issuerCardStatus]} (issuerCardStatus ${card.issuerCardStatus})`;
+
+export const cardMessages = {
+  notActivatable: (card: Card) => `${stateOf(card)}: only a physical card that is Not Activated (4) can be activated, and only once.`,
+  statusNotChangeable: (card: Card) =>
+    `${stateOf(card)}: block and unblock (newStatus 1 or 2) work only between Active (1) and On Hold (2). Closing is support-ticket only.`,
+  pinNotChangeable: (card: Card) => `${stateOf(card)}: the PIN can be changed only while the card is Active (1) or On Hold (2).`,
+  detailsMismatch:
+    'cardNumber, expMonth, expYear and cvv must match the card being activated: read them with GET /v2/cards/{cardId}/sensitive (or from the card itself).',
+  oldPinRequired: 'This card has a PIN: send the current one as oldPin together with newPin.',
+  oldPinWrong: 'oldPin does not match the card\'s current PIN.',
+  designNotApproved: (slot: number) => `Design slot ${slot} has no approved design in this program: use cardType 0 (the default design).`,
+  limitAboveCardholder: (limit: number, cardholder: Cardholder) =>
+    `transactionLimit ${limit} exceeds the cardholder's transactionLimit ${cardholder.transactionLimit}: a card limit must not exceed its cardholder's (program -> cardholder -> card).`,
+  notFundable: (card: Card) =>
+    card.cardStatus !== CardApproval.Approved
+      ? `Card ${card.cardId} was not issued (cardStatus ${card.cardStatus}): it cannot receive funds.`
+      : `${stateOf(card)}: a closed or pending card cannot receive funds. Fund an Active, On Hold or Not Activated card.`,
+};
+
+export interface CardIssueInput {
+  nameOnCard: string;
+  cardType?: number;
+  alias?: string;
+  transactionLimit?: number;
+  callingCode?: string;
+  countryCallingCode?: string;
+  phoneNum?: string;
+  cellNum?: string;
+  emailAdr?: string;
+}
+
+export type CardUpdateInput = Partial<Pick<Card, 'alias' | 'transactionLimit' | 'callingCode' | 'countryCallingCode' | 'phoneNum' | 'cellNum' | 'emailAdr'>>;
+
+export interface CardActivationInput {
+  cardNumber: string;
+  expMonth: number;
+  expYear: number;
+  cvv: string;
+  newPin: string;
+}
+
+export function findCard(state: State, programId: number, cardId: number): Card {
+  const card = state.cards.find((c) => c.cardId === cardId && c.programId === programId);
+  if (!card) throw notFound('Card', cardId);
+  return card;
+}
+
+function checkCardLimit(limit: number | undefined, cardholder: Cardholder | undefined): void {
+  if (limit !== undefined && cardholder && limit > cardholder.transactionLimit) {
+    throw new ApiError(422, cardMessages.limitAboveCardholder(limit, cardholder), [
+      { field: 'transactionLimit', message: `must be at most ${cardholder.transactionLimit}` },
+    ]);
+  }
+}
+
+/** Virtual cards are Active at once; physical ones wait in Not Activated (4) for /activate (CARDS, PHYS). */
+export function issueCard(state: State, program: Program, cardholderId: number, kind: Card['type'], input: CardIssueInput, now: number): Card {
+  const cardholder = findCardholder(state, program.programId, cardholderId);
+  requireApproved(cardholder, 'issuing a card');
+  if (kind === 'physical' && !APPROVED_DESIGN_SLOTS.has(input.cardType ?? 0)) {
+    throw new ApiError(422, cardMessages.designNotApproved(input.cardType!), [{ field: 'cardType', message: 'must be an approved design slot (0)' }]);
+  }
+  checkCardLimit(input.transactionLimit, cardholder);
+  const cardId = nextId(state, 'cards', 20001);
+  const card: Card = {
+    cardId,
+    programId: program.programId,
+    cardholderId,
+    type: kind,
+    cardType: kind === 'physical' ? (input.cardType ?? 0) : null,
+    nameOnCard: input.nameOnCard,
+    alias: input.alias ?? null,
+    cardNumber: testCardNumber(cardId),
+    ...expiryFrom(now),
+    cvv: randomCvv(),
+    pin: null,
+    cardStatus: CardApproval.Approved,
+    issuerCardStatus: kind === 'virtual' ? CardState.Active : CardState.NotActivated,
+    transactionLimit: input.transactionLimit ?? cardholder.transactionLimit,
+    callingCode: input.callingCode ?? cardholder.callingCode,
+    countryCallingCode: input.countryCallingCode ?? cardholder.countryCallingCode,
+    phoneNum: input.phoneNum ?? cardholder.phoneNum ?? null,
+    cellNum: input.cellNum ?? cardholder.cellNum,
+    emailAdr: input.emailAdr ?? cardholder.emailAdr,
+    cryptoAddresses: newCryptoAddresses(),
+    ledgerBalance: 0,
+    availableBalance: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  state.cards.push(card);
+  return card;
+}
+
+/** 4 -> 1 with matching card details and a new PIN; never back (REF:put_cards-cardid-activate). */
+export function activateCard(state: State, programId: number, cardId: number, input: CardActivationInput, now: number): Card {
+  const card = findCard(state, programId, cardId);
+  if (card.issuerCardStatus !== CardState.NotActivated) throw new ApiError(409, cardMessages.notActivatable(card));
+  const matches = input.cardNumber === card.cardNumber && input.expMonth === card.expMonth && input.expYear === card.expYear && input.cvv === card.cvv;
+  if (!matches) throw new ApiError(422, cardMessages.detailsMismatch);
+  card.issuerCardStatus = CardState.Active;
+  card.pin = input.newPin;
+  card.updatedAt = now;
+  return card;
+}
+
+/** Block (2) / unblock (1), only between Active and On Hold. Asking for the current status is a no-op, so a retry is safe. */
+export function setCardStatus(state: State, programId: number, cardId: number, newStatus: 1 | 2, now: number): Card {
+  const card = findCard(state, programId, cardId);
+  if (card.issuerCardStatus !== CardState.Active && card.issuerCardStatus !== CardState.OnHold) {
+    throw new ApiError(409, cardMessages.statusNotChangeable(card));
+  }
+  if (card.issuerCardStatus !== newStatus) {
+    card.issuerCardStatus = newStatus;
+    card.updatedAt = now;
+  }
+  return card;
+}
+
+/** Settings, in any state (LIFE); the limit stays within the cardholder's. */
+export function updateCard(state: State, programId: number, cardId: number, input: CardUpdateInput, now: number): Card {
+  const card = findCard(state, programId, cardId);
+  const cardholder = state.cardholders.find((c) => c.cardholderId === card.cardholderId);
+  checkCardLimit(input.transactionLimit, cardholder);
+  for (const [field, value] of Object.entries(input)) {
+    if (value !== undefined) Object.assign(card, { [field]: value });
+  }
+  card.updatedAt = now;
+  return card;
+}
+
+export function changePin(state: State, programId: number, cardId: number, input: { oldPin?: string; newPin: string }, now: number): Card {
+  const card = findCard(state, programId, cardId);
+  if (card.issuerCardStatus !== CardState.Active && card.issuerCardStatus !== CardState.OnHold) {
+    throw new ApiError(409, cardMessages.pinNotChangeable(card));
+  }
+  if (card.pin !== null) {
+    if (input.oldPin === undefined) throw new ApiError(422, cardMessages.oldPinRequired, [{ field: 'oldPin', message: 'is required once a PIN is set' }]);
+    if (input.oldPin !== card.pin) throw new ApiError(422, cardMessages.oldPinWrong, [{ field: 'oldPin', message: 'does not match' }]);
+  }
+  card.pin = input.newPin;
+  card.updatedAt = now;
+  return card;
+}
+
+/** Funds may reach an issued card unless it is closed or still pending (FUND: even before activation). */
+export function requireFundable(card: Card): void {
+  const open = card.issuerCardStatus === CardState.Active || card.issuerCardStatus === CardState.OnHold || card.issuerCardStatus === CardState.NotActivated;
+  if (card.cardStatus !== CardApproval.Approved || !open) throw new ApiError(409, cardMessages.notFundable(card));
+}
+
+/** The API view: no PAN, CVV or PIN; the number masked. */
+export function cardView(card: Card) {
+  return {
+    cardId: card.cardId,
+    cardholderId: card.cardholderId,
+    type: card.type,
+    cardType: card.cardType,
+    nameOnCard: card.nameOnCard,
+    alias: card.alias,
+    maskedCardNumber: maskCardNumber(card.cardNumber),
+    cardStatus: card.cardStatus,
+    issuerCardStatus: card.issuerCardStatus,
+    transactionLimit: card.transactionLimit,
+    callingCode: card.callingCode,
+    countryCallingCode: card.countryCallingCode,
+    phoneNum: card.phoneNum,
+    cellNum: card.cellNum,
+    emailAdr: card.emailAdr,
+    cryptoAddresses: card.cryptoAddresses,
+    createdAt: card.createdAt,
+  };
+}
+
+export function sensitiveView(card: Card) {
+  return { cardId: card.cardId, cardNumber: card.cardNumber, expMonth: card.expMonth, expYear: card.expYear, cvv: card.cvv };
+}

@@ -1,0 +1,202 @@
+import { ApiError, notFound } from '../http/errors.js';
+import { nextId, type AccountRef, type Card, type Deposit, type Program, type State, type Transfer, type Wallet, type WalletTransaction } from '../store/state.js';
+import { addBusinessDays } from './business-days.js';
+import { findCard, requireFundable } from './cards.js';
+
+export interface LedgerSettings {
+  /** seconds until a deposit clears; null = 5 business days (FUND: "about 5 business days") */
+  depositClearingSeconds: number | null;
+}
+
+export const BANK_CLEARING_BUSINESS_DAYS = 5;
+
+export const ledgerMessages = {
+  insufficientFunds: (wallet: Wallet, amount: number) =>
+    `Wallet ${wallet.walletId} has an available balance of ${wallet.availableBalance}, less than the amount ${amount}: nothing was moved. ` +
+    `Transfer at most the available balance, or fund the wallet (POST /v2/wallets/${wallet.walletId}/bank-deposit) and wait for the deposit to clear.`,
+  sameAccount: (walletId: number) => `sourceWalletId and destinationId are both wallet ${walletId}: a transfer needs a destination other than its source.`,
+  amountNotPositive: 'amount must be a positive integer in minor units (1000 = 10.00).',
+};
+
+export interface BankDepositInput {
+  transactionAmount?: number;
+  transactionReference?: string;
+  senderAccountName?: string;
+  transactionDate?: string;
+}
+
+export interface TransferInput {
+  sourceWalletId: number;
+  destinationType: 0 | 1;
+  destinationId: number;
+  amount: number;
+  description?: string;
+}
+
+export function findWallet(state: State, programId: number, walletId: number): Wallet {
+  const wallet = state.wallets.find((w) => w.walletId === walletId && w.programId === programId);
+  if (!wallet) throw notFound('Wallet', walletId);
+  return wallet;
+}
+
+export function createWallet(state: State, program: Program, name: string, now: number): Wallet {
+  const wallet: Wallet = {
+    walletId: nextId(state, 'wallets', 3001),
+    programId: program.programId,
+    name,
+    currency: program.currency,
+    ledgerBalance: 0,
+    availableBalance: 0,
+    createdAt: now,
+  };
+  state.wallets.push(wallet);
+  return wallet;
+}
+
+export function listWallets(state: State, programId: number): Wallet[] {
+  return state.wallets.filter((w) => w.programId === programId);
+}
+
+export function walletView(w: Wallet) {
+  return { walletId: w.walletId, name: w.name, currency: w.currency, ledgerBalance: w.ledgerBalance, availableBalance: w.availableBalance, createdAt: w.createdAt };
+}
+
+function accountOf(state: State, ref: AccountRef): Card | Wallet | undefined {
+  return ref.type === 'card' ? state.cards.find((c) => c.cardId === ref.id) : state.wallets.find((w) => w.walletId === ref.id);
+}
+
+function pushWalletTransaction(state: State, entry: Omit<WalletTransaction, 'walletTransactionId'>): void {
+  state.walletTransactions.push({ walletTransactionId: nextId(state, 'walletTransactions'), ...entry });
+}
+
+function clearingTime(now: number, settings: LedgerSettings): number {
+  return settings.depositClearingSeconds === null ? addBusinessDays(now, BANK_CLEARING_BUSINESS_DAYS) : now + settings.depositClearingSeconds;
+}
+
+/**
+ * A bank-deposit trace (or a staging deposit) for a card or a wallet: the ledger balance rises at once,
+ * the available balance when the deposit clears. Without an amount nothing is credited (the bank has not
+ * reported it yet), but the notification is recorded.
+ */
+export function recordDeposit(
+  state: State,
+  programId: number,
+  ref: AccountRef,
+  input: BankDepositInput,
+  source: Deposit['source'],
+  settings: LedgerSettings,
+  now: number,
+): { deposit: Deposit; account: Card | Wallet } {
+  const account = ref.type === 'card' ? findCard(state, programId, ref.id) : findWallet(state, programId, ref.id);
+  if (ref.type === 'card') requireFundable(account as Card);
+  const amount = input.transactionAmount ?? null;
+  const deposit: Deposit = {
+    depositId: nextId(state, 'deposits', 50001),
+    programId,
+    account: ref,
+    amount,
+    transactionReference: input.transactionReference ?? null,
+    senderAccountName: input.senderAccountName ?? null,
+    transactionDate: input.transactionDate ?? null,
+    source,
+    createdAt: now,
+    clearsAt: amount === null ? null : clearingTime(now, settings),
+    cleared: amount === null,
+  };
+  state.deposits.push(deposit);
+  if (amount !== null) {
+    account.ledgerBalance += amount;
+    if (ref.type === 'wallet') {
+      pushWalletTransaction(state, {
+        programId,
+        walletId: ref.id,
+        type: 'deposit',
+        amount,
+        counterpartyType: 'bank',
+        counterpartyId: null,
+        cardholderId: null,
+        description: deposit.transactionReference,
+        transferId: null,
+        depositId: deposit.depositId,
+        createdAt: now,
+      });
+    }
+  }
+  clearDueDeposits(state, now);
+  return { deposit, account };
+}
+
+/** Moves every deposit whose clearing time has come into its account's available balance. Returns how many cleared. */
+export function clearDueDeposits(state: State, now: number): number {
+  let cleared = 0;
+  for (const deposit of state.deposits) {
+    if (deposit.cleared || deposit.clearsAt === null || deposit.clearsAt > now) continue;
+    const account = accountOf(state, deposit.account);
+    if (account) account.availableBalance += deposit.amount ?? 0;
+    deposit.cleared = true;
+    cleared++;
+  }
+  return cleared;
+}
+
+/**
+ * Wallet -> wallet (0) or wallet -> card (1), synchronous and atomic (XFER): every check runs before
+ * the first balance changes, so a failed transfer moves nothing.
+ */
+export function transfer(state: State, programId: number, input: TransferInput, now: number): Transfer {
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
+    throw new ApiError(422, ledgerMessages.amountNotPositive, [{ field: 'amount', message: 'must be at least 1' }]);
+  }
+  const source = findWallet(state, programId, input.sourceWalletId);
+  if (input.destinationType === 0 && input.destinationId === source.walletId) throw new ApiError(422, ledgerMessages.sameAccount(source.walletId));
+  let destination: Card | Wallet;
+  if (input.destinationType === 0) destination = findWallet(state, programId, input.destinationId);
+  else {
+    destination = findCard(state, programId, input.destinationId);
+    requireFundable(destination);
+  }
+  if (source.availableBalance < input.amount) {
+    throw new ApiError(422, ledgerMessages.insufficientFunds(source, input.amount), [{ field: 'amount', message: `must be at most ${source.availableBalance}` }]);
+  }
+  source.ledgerBalance -= input.amount;
+  source.availableBalance -= input.amount;
+  destination.ledgerBalance += input.amount;
+  destination.availableBalance += input.amount;
+
+  const record: Transfer = {
+    transferId: nextId(state, 'transfers', 60001),
+    programId,
+    sourceWalletId: source.walletId,
+    destinationType: input.destinationType,
+    destinationId: input.destinationId,
+    amount: input.amount,
+    description: input.description ?? null,
+    createdAt: now,
+  };
+  state.transfers.push(record);
+  const toCard = input.destinationType === 1;
+  const common = { programId, amount: input.amount, description: record.description, transferId: record.transferId, depositId: null, createdAt: now };
+  pushWalletTransaction(state, {
+    ...common,
+    walletId: source.walletId,
+    type: 'transfer_out',
+    counterpartyType: toCard ? 'card' : 'wallet',
+    counterpartyId: input.destinationId,
+    cardholderId: toCard ? (destination as Card).cardholderId : null,
+  });
+  if (!toCard) {
+    pushWalletTransaction(state, {
+      ...common,
+      walletId: input.destinationId,
+      type: 'transfer_in',
+      counterpartyType: 'wallet',
+      counterpartyId: source.walletId,
+      cardholderId: null,
+    });
+  }
+  return record;
+}
+
+export function transferView(t: Transfer) {
+  return { transferId: t.transferId, sourceWalletId: t.sourceWalletId, destinationType: t.destinationType, destinationId: t.destinationId, amount: t.amount, createdAt: t.createdAt };
+}

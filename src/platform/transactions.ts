@@ -1,0 +1,40 @@
+import { Router } from 'express';
+import { paginate } from '../domain/paging.js';
+import {
+  feeView,
+  listCardTransactions,
+  listFees,
+  listWalletTransactions,
+  transactionView,
+  walletTransactionView,
+  type EventQuery,
+} from '../domain/transactions.js';
+import { callerOf } from '../gateway/gateway.js';
+import type { PlatformDeps } from './deps.js';
+
+type ListQuery = EventQuery & { limit?: number; offset?: number };
+
+/** The three event lists, newest first, with the filters of TXN. Mounted before the card and wallet routers: `/v2/cards/transactions` is not a card id. */
+export function transactionsRouter(deps: PlatformDeps): Router {
+  const router = Router();
+
+  router.get('/v2/cards/transactions', (req, res) => {
+    const q = req.query as ListQuery;
+    const page = paginate(listCardTransactions(deps.store.state, callerOf(res).program.programId, q), q.limit, q.offset);
+    res.json({ status: 'success', ...page, items: page.items.map(transactionView) });
+  });
+
+  router.get('/v2/cards/fees', (req, res) => {
+    const q = req.query as ListQuery;
+    const page = paginate(listFees(deps.store.state, callerOf(res).program.programId, q), q.limit, q.offset);
+    res.json({ status: 'success', ...page, items: page.items.map(feeView) });
+  });
+
+  router.get('/v2/wallets/transactions', (req, res) => {
+    const q = req.query as ListQuery;
+    const page = paginate(listWalletTransactions(deps.store.state, callerOf(res).program.programId, q), q.limit, q.offset);
+    res.json({ status: 'success', ...page, items: page.items.map(walletTransactionView) });
+  });
+
+  return router;
+}

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { createWallet, findWallet, listWallets, recordDeposit, transfer, transferView, walletView } from '../domain/ledger.js';
+import { paginate } from '../domain/paging.js';
+import { callerOf } from '../gateway/gateway.js';
+import { depositView } from './deposits.js';
+import { idParam, mutate, type PlatformDeps } from './deps.js';
+
+export function walletsRouter(deps: PlatformDeps): Router {
+  const router = Router();
+
+  router.get('/v2/wallets', (req, res) => {
+    const q = req.query as { limit?: number; offset?: number };
+    const page = paginate(listWallets(deps.store.state, callerOf(res).program.programId), q.limit, q.offset);
+    res.json({ status: 'success', ...page, items: page.items.map(walletView) });
+  });
+
+  router.post('/v2/wallets', async (req, res) => {
+    const { program } = callerOf(res);
+    const w = await mutate(deps, (state, now) => createWallet(state, program, req.body.name, now));
+    res.json({ status: 'success', walletId: w.walletId });
+  });
+
+  router.post('/v2/wallets/transfer', async (req, res) => {
+    const { program } = callerOf(res);
+    const t = await mutate(deps, (state, now) => transfer(state, program.programId, req.body, now));
+    res.json({ status: 'success', ...transferView(t) });
+  });
+
+  router.get('/v2/wallets/:walletId', (req, res) => {
+    const w = findWallet(deps.store.state, callerOf(res).program.programId, idParam(req.params.walletId));
+    res.json({ status: 'success', ...walletView(w) });
+  });
+
+  router.post('/v2/wallets/:walletId/bank-deposit', async (req, res) => {
+    const { program } = callerOf(res);
+    const ref = { type: 'wallet' as const, id: idParam(req.params.walletId) };
+    const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, req.body, 'bank-deposit', deps.settings, now));
+    res.json(depositView(result));
+  });
+
+  // deprecated blockchain trace (VER); wallets are fiat only: acknowledged, no effect
+  router.post('/v2/wallets/:walletId/deposit', (req, res) => {
+    findWallet(deps.store.state, callerOf(res).program.programId, idParam(req.params.walletId));
+    res.json({ status: 'success' });
+  });
+
+  return router;
+}

@@ -1,0 +1,106 @@
+import type { Clock } from '../clock.js';
+
+export type DeliveryOutcome = 'pending' | 'delivered' | 'failed' | 'timeout';
+
+export interface WebhookDelivery {
+  deliveryId: number;
+  programId: number;
+  /** the OTP listener that asked for it */
+  token: string;
+  url: string;
+  payload: { cardId: number };
+  /** Unix seconds on the mock's clock */
+  attemptedAt: number;
+  outcome: DeliveryOutcome;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+export interface WebhookTarget {
+  programId: number;
+  token: string;
+  url: string;
+  payload: { cardId: number };
+}
+
+/**
+ * Fire-and-forget POSTs to integrators' webhook URLs (3DS: `{cardId}`), each with a short timeout and
+ * never awaited by the API request that caused it. Every attempt and its outcome is kept, bounded,
+ * newest first, for GET /_mock/webhooks. One attempt per event: the platform documents no retries.
+ */
+export class WebhookDispatcher {
+  #deliveries: WebhookDelivery[] = [];
+  #inFlight = new Set<AbortController>();
+  #seq = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly timeoutMs: number,
+    readonly capacity = 500,
+  ) {}
+
+  send(target: WebhookTarget): WebhookDelivery {
+    const delivery: WebhookDelivery = {
+      deliveryId: ++this.#seq,
+      ...target,
+      attemptedAt: this.clock.now(),
+      outcome: 'pending',
+      statusCode: null,
+      error: null,
+      durationMs: null,
+    };
+    this.#deliveries.push(delivery);
+    if (this.#deliveries.length > this.capacity) this.#deliveries.splice(0, this.#deliveries.length - this.capacity);
+    void this.#post(delivery);
+    return delivery;
+  }
+
+  async #post(delivery: WebhookDelivery): Promise<void> {
+    const controller = new AbortController();
+    this.#inFlight.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error('timeout')), this.timeoutMs);
+    const started = performance.now();
+    try {
+      const res = await fetch(delivery.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'axys-mock-webhooks' },
+        body: JSON.stringify(delivery.payload),
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      delivery.statusCode = res.status;
+      delivery.outcome = res.ok ? 'delivered' : 'failed';
+      if (!res.ok) delivery.error = `the receiver answered HTTP ${res.status}`;
+    } catch (e) {
+      const timedOut = controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === 'timeout';
+      delivery.outcome = timedOut ? 'timeout' : 'failed';
+      delivery.error = timedOut ? `no answer within ${this.timeoutMs} ms` : describeError(e);
+    } finally {
+      clearTimeout(timer);
+      this.#inFlight.delete(controller);
+      delivery.durationMs = Math.round(performance.now() - started);
+    }
+  }
+
+  list(): { items: WebhookDelivery[]; total: number } {
+    const items = [...this.#deliveries].reverse();
+    return { items, total: items.length };
+  }
+
+  clear(): void {
+    this.#deliveries = [];
+  }
+
+  /** Abandons deliveries still in flight (on close). */
+  abortAll(): void {
+    for (const c of this.#inFlight) c.abort(new Error('mock closing'));
+  }
+}
+
+function describeError(e: unknown): string {
+  const err = e as Error & { cause?: Error & { code?: string } };
+  const cause = err.cause ? `: ${err.cause.code ?? ''} ${err.cause.message}`.trimEnd() : '';
+  return `${err.message}${cause}`;
+}
