@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { idempotencyMessages } from '../src/idempotency/middleware.js';
 import { startMock, type RunningMock } from '../src/mock.js';
 import { apiClient, controlClient } from './helpers/client.js';
-import { cardholderBody, fixtureCardholder as F } from './helpers/data.js';
+import { cardholderBody, fixtureCardholder as F, fixtureWallet as W } from './helpers/data.js';
 import { useMock } from './helpers/mock.js';
 
 const mock = useMock();
@@ -16,6 +16,53 @@ const key = (k: string) => ({ headers: { 'Idempotency-Key': k } });
 async function cardholderCount(m: RunningMock = mock()): Promise<number> {
   return (await apiClient(m).get('/v2/cardholders')).body.total as number;
 }
+
+async function balances(walletId: number) {
+  const { ledgerBalance, availableBalance } = (await api().get(`/v2/wallets/${walletId}`)).body;
+  return { ledgerBalance, availableBalance };
+}
+
+describe('money: a retry with the same Idempotency-Key does not move money twice', () => {
+  const transfer = { sourceWalletId: W.operating, destinationType: 0, destinationId: W.empty, amount: 25_000, description: 'drill' };
+
+  it.each([
+    ['a 503', { type: 'status', status: 503 }],
+    ['a reset', { type: 'reset' }],
+    ['a timeout', { type: 'timeout' }],
+  ])('a transfer whose answer was lost to %s is replayed, the balances moved once', async (_label, then) => {
+    await control().post('/_mock/faults', { match: { method: 'POST', path: '/v2/wallets/transfer' }, fault: { type: 'after-commit', then }, times: 1 });
+    const source = await balances(W.operating);
+    const lost = api().post('/v2/wallets/transfer', transfer, { ...key('transfer-1'), timeoutMs: 1500 });
+    if (then.type === 'status') expect((await lost).status).toBe(503);
+    else await expect(lost).rejects.toMatchObject({ code: then.type === 'reset' ? 'ECONNRESET' : 'CLIENT_TIMEOUT' });
+    // it went through: check before retrying, as the errors page says
+    expect(await balances(W.empty)).toEqual({ ledgerBalance: 25_000, availableBalance: 25_000 });
+    const retry = await api().post('/v2/wallets/transfer', transfer, key('transfer-1'));
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toMatchObject({ status: 'success', sourceWalletId: W.operating, destinationId: W.empty, amount: 25_000 });
+    expect(await balances(W.operating)).toEqual({ ledgerBalance: source.ledgerBalance - 25_000, availableBalance: source.availableBalance - 25_000 });
+    expect(await balances(W.empty)).toEqual({ ledgerBalance: 25_000, availableBalance: 25_000 });
+  });
+
+  it('a bank deposit retried with its key is credited once', async () => {
+    const before = await balances(W.payroll);
+    const body = { transactionAmount: 10_000, transactionReference: 'drill-1' };
+    const first = await api().post(`/v2/wallets/${W.payroll}/bank-deposit`, body, { headers: { 'Idempotency-Key': 'dep-1', 'X-Mock-Fault': 'after-commit=500' } });
+    expect(first.status).toBe(500);
+    const retry = await api().post(`/v2/wallets/${W.payroll}/bank-deposit`, body, key('dep-1'));
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect((await balances(W.payroll)).ledgerBalance).toBe(before.ledgerBalance + 10_000);
+  });
+
+  it('without a key, the blind retry moves the money twice (what the errors page warns about)', async () => {
+    await control().post('/_mock/faults', { match: { method: 'POST', path: '/v2/wallets/transfer' }, fault: { type: 'after-commit', then: { type: 'status', status: 500 } }, times: 1 });
+    expect((await api().post('/v2/wallets/transfer', transfer)).status).toBe(500);
+    expect((await api().post('/v2/wallets/transfer', transfer)).status).toBe(200);
+    expect((await balances(W.empty)).ledgerBalance).toBe(50_000);
+  });
+});
 
 describe('Idempotency-Key on writes', () => {
   it('the same key with the same body replays the first answer and creates nothing more', async () => {
