@@ -42,7 +42,7 @@ describe('the token bucket per API key', () => {
     expect(refused.headers['x-ratelimit-remaining']).toBe('0');
     expect(refused.headers['x-ratelimit-limit']).toBe('3');
     const journal = await control().get('/_mock/requests?status=429');
-    expect(journal.body.items[0]).toMatchObject({ decision: 'rate_limited', status: 429, programId: 1 });
+    expect(journal.body.items[0]).toMatchObject({ decision: 'rate_limited', status: 429, programId: 1, reason: 'bucket of 3 at 0.5/s is empty' });
 
     await sleep(Number(refused.headers['retry-after']) * 1000);
     expect((await api().get(approved)).status).toBe(200);

@@ -31,14 +31,14 @@ const pathMatchers = new Map<string, (path: string) => boolean>();
 function pathMatcher(rulePath: string): (path: string) => boolean {
   let m = pathMatchers.get(rulePath);
   if (!m) {
-    const regex = rulePath.includes('{') ? compileTemplate(rulePath).regex : null;
+    const regex = rulePath.includes('{') ? compileTemplate(rulePath) : null;
     m = regex ? (p) => regex.test(p) : (p) => p === rulePath;
     pathMatchers.set(rulePath, m);
   }
   return m;
 }
 
-export function matches(match: FaultMatch, facts: RequestFacts): boolean {
+function matches(match: FaultMatch, facts: RequestFacts): boolean {
   return (
     (match.method === undefined || match.method === facts.method) &&
     (match.programId === undefined || match.programId === facts.programId) &&

@@ -2,7 +2,7 @@ import { ApiError, type FieldError } from '../http/errors.js';
 import { checkFault } from './rules.js';
 import type { Fault, FinalFault } from './types.js';
 
-export const headerGrammar =
+const headerGrammar =
   'X-Mock-Fault takes one fault: a status 400..599 (e.g. 503, or 503;retry-after=2), delay=<ms> (optionally ;jitter=<ms>), ' +
   'reset, timeout, malformed, or after-commit=<5xx|reset|timeout|malformed>.';
 

@@ -8,8 +8,6 @@ export type FinalFault =
 
 export type Fault = FinalFault | { type: 'delay'; ms: number; jitterMs?: number } | { type: 'after-commit'; then: FinalFault };
 
-export type FaultType = Fault['type'];
-
 export interface FaultMatch {
   method?: string;
   /** a spec path template (`/v2/cardholders/{cardholderId}`) or a concrete path */

@@ -70,6 +70,7 @@ export function rateLimit(limiter: RateLimiter): RequestHandler {
     res.setHeader('X-RateLimit-Reset', String(v.resetSeconds));
     if (v.allowed) return next();
     res.locals.decision = 'rate_limited';
+    res.locals.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;
     next(new ApiError(429, messages.tooManyRequests, undefined, { 'Retry-After': String(v.retryAfter) }));
   };
 }

@@ -2,26 +2,20 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { platformSpecPath } from '../paths.js';
 
-/** A spec path template compiled once: `/v2/cards/{cardId}/balance` -> /^\/v2\/cards\/[^/]+\/balance$/ */
-export interface RouteTemplate {
-  template: string;
-  /** the template with parameter names erased (`/v2/cards/{}/balance`), to compare shapes */
-  shape: string;
-  regex: RegExp;
-}
-
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The template with parameter names erased (`/v2/cards/{}/balance`), to compare templates. */
 export function shapeOf(template: string): string {
   return template.replace(/\{[^}/]*\}/g, '{}');
 }
 
-export function compileTemplate(template: string): RouteTemplate {
+/** `/v2/cards/{cardId}/balance` -> /^\/v2\/cards\/[^/]+\/balance$/ */
+export function compileTemplate(template: string): RegExp {
   const source = template
     .split(/(\{[^}/]*\})/)
     .map((part) => (part.startsWith('{') ? '[^/]+' : escape(part)))
     .join('');
-  return { template, shape: shapeOf(template), regex: new RegExp(`^${source}$`) };
+  return new RegExp(`^${source}$`);
 }
 
 let platformShapes: Set<string> | undefined;

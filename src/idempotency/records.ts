@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { State } from '../store/state.js';
 
 /** How long a key is remembered, on the mock's clock. */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /** The first answer to a write sent with an Idempotency-Key; stored in the same commit as the change. */
 export interface IdempotencyRecord {
@@ -32,7 +32,7 @@ export function fingerprint(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method} ${path}\n${canonical(body ?? null)}`).digest('hex');
 }
 
-export function idempotencyRecords(state: State): IdempotencyRecord[] {
+function idempotencyRecords(state: State): IdempotencyRecord[] {
   return (state.idempotency ??= []);
 }
 
