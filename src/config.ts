@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 
@@ -25,6 +26,8 @@ export interface Config {
   otpCodeSeconds: number;
   /** how long a webhook delivery may take before it counts as timed out */
   webhookTimeoutMs: number;
+  /** addresses let through every fixture program's allowlist and FCrDNS; `gateway` = this machine's default gateway (Docker) */
+  allowCallers: string[];
 }
 
 export const DEFAULT_FIXTURES = 'default';
@@ -46,6 +49,7 @@ export const defaults: Config = Object.freeze({
   otpListenerSeconds: 900,
   otpCodeSeconds: 300,
   webhookTimeoutMs: 3000,
+  allowCallers: [],
 }) as Config;
 
 const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
@@ -68,6 +72,9 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --otp-listener-seconds <n> life of a 3-DS OTP listener            [OTP_LISTENER_SECONDS, default 900]
   --otp-code-seconds <n> life of a received 3-DS code              [OTP_CODE_SECONDS, default 300]
   --webhook-timeout-ms <n> webhook delivery timeout                [WEBHOOK_TIMEOUT_MS, default 3000]
+  --allow-callers <a,b> extra caller IPs for every fixture program [ALLOW_CALLERS]
+                        (allowlist + DNS); "gateway" = the Docker host as a
+                        container sees it through -p (the image sets it)
   --help                this text
 `;
 
@@ -115,6 +122,7 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
       'otp-listener-seconds': { type: 'string' },
       'otp-code-seconds': { type: 'string' },
       'webhook-timeout-ms': { type: 'string' },
+      'allow-callers': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -141,6 +149,10 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     return raw === undefined ? fallback : attempt(() => parseCount(key, raw, min), fallback);
   };
   const clearing = pick(values['deposit-clearing-seconds'], 'DEPOSIT_CLEARING_SECONDS');
+  const allowCallers = (pick(values['allow-callers'], 'ALLOW_CALLERS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of allowCallers) {
+    if (entry !== 'gateway' && !isIP(entry)) problems.push(`ALLOW_CALLERS entries must be IP addresses or "gateway", got "${entry}"`);
+  }
   const config: Config = {
     host: pick(values.host, 'HOST') ?? defaults.host,
     port: port === undefined ? defaults.port : attempt(() => parsePort('PORT', port), 0),
@@ -158,6 +170,7 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     otpListenerSeconds: count(values['otp-listener-seconds'], 'OTP_LISTENER_SECONDS', 1, defaults.otpListenerSeconds),
     otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, defaults.otpCodeSeconds),
     webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, defaults.webhookTimeoutMs),
+    allowCallers,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);
   return Object.freeze(config);

@@ -26,7 +26,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof StoreFileError || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    process.stderr.write(
+      `axys-mock: ${(err as Error).message}\n  The user running the mock (uid ${process.getuid?.() ?? '?'}) cannot write there.` +
+        ` In Docker, create the mounted folders first and run as yourself: mkdir -p certs data && docker run --user "$(id -u):$(id -g)" ...\n`,
+    );
+  } else if (err instanceof ConfigError || err instanceof StoreFileError || code === 'EADDRINUSE') {
     process.stderr.write(`axys-mock: ${(err as Error).message}\n`);
   } else {
     process.stderr.write(`axys-mock failed to start: ${(err as Error).stack ?? String(err)}\n`);

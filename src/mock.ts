@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CertificateService } from './certificates.js';
+import { createControlClient, type ControlClient } from './client/control-client.js';
+import { createDispatcher, createHttpsAgent, type FetchDispatcher, type TlsMaterial } from './client/tls-clients.js';
 import { Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createControlApp } from './control/app.js';
+import { allowCallers } from './domain/allow-callers.js';
 import { FaultEngine } from './faults/engine.js';
 import { faultInjection } from './faults/middleware.js';
 import { staticResolver, systemResolver } from './gateway/fcrdns.js';
@@ -15,6 +18,7 @@ import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
 import { idempotency } from './idempotency/middleware.js';
 import { Journal } from './journal/journal.js';
 import { createLogger, type Logger } from './logger.js';
+import { defaultGateway } from './net/default-gateway.js';
 import { createPlatformApp } from './platform/app.js';
 import { Snapshots } from './state/snapshots.js';
 import { loadFixtures } from './store/fixtures.js';
@@ -51,7 +55,20 @@ export interface RunningMock {
   rateLimiter: RateLimiter;
   snapshots: Snapshots;
   logger: Logger;
+  /** The fixture program that apiKey, tls, dispatcher and agent are for: the first staging program with a client certificate and a live key. */
+  programId: number;
+  /** That program's X-API-Key. */
+  apiKey: string;
+  /** The mock's CA and that program's client certificate and key, PEM. */
+  tls: TlsMaterial;
+  /** For Node's fetch: `fetch(\`${apiUrl}/v2/cardholders\`, { dispatcher, headers: { 'X-API-Key': apiKey } })`. */
+  dispatcher: FetchDispatcher;
+  /** A keep-alive `https.Agent` with the same TLS material, for node:https and HTTP libraries built on it. */
+  agent: https.Agent;
+  /** Typed client over the control plane. */
+  control: ControlClient;
   reset(fixtures?: string): Promise<void>;
+  /** Closes both listeners, the dispatcher and the agent. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -70,6 +87,31 @@ function urlHost(host: string): string {
   return shown.includes(':') ? `[${shown}]` : shown;
 }
 
+/** The addresses ALLOW_CALLERS names, with `gateway` looked up (skipped, with a warning, where there is none). */
+function resolveCallers(entries: readonly string[], logger: Logger): string[] {
+  return entries.flatMap((entry) => {
+    if (entry !== 'gateway') return [entry];
+    const gateway = defaultGateway();
+    if (gateway === null) logger.info('ALLOW_CALLERS: no default gateway found (no /proc/net/route), "gateway" ignored');
+    return gateway === null ? [] : [gateway];
+  });
+}
+
+interface DefaultProgram {
+  programId: number;
+  apiKey: string;
+  tls: TlsMaterial;
+}
+
+function defaultProgram(state: State, certs: CertificateSet): DefaultProgram | null {
+  const usable = state.programs.flatMap((program) => {
+    const client = certs.clients.get(program.programId);
+    const key = state.apiKeys.find((k) => k.programId === program.programId && !k.revoked);
+    return client && key ? [{ program, programId: program.programId, apiKey: key.apiKey, tls: { ca: certs.ca.certPem, cert: client.certPem, key: client.keyPem } }] : [];
+  });
+  return usable.find((u) => u.program.environment === 'staging') ?? usable[0] ?? null;
+}
+
 function fixturePrograms(state: State) {
   return state.programs.map((p) => ({ programId: p.programId, tenantName: p.tenantName, programName: p.programName, domains: p.domains }));
 }
@@ -78,8 +120,10 @@ function fixturePrograms(state: State) {
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const config: Config = Object.freeze({ ...embeddedDefaults, ...options }) as Config;
   const logger = createLogger(config.logLevel);
-  const fixtures = await loadFixtures(config.fixtures);
-  const store = config.dataFile ? await Store.open(config.dataFile, () => loadFixtures(config.fixtures)) : Store.memory(fixtures);
+  const callers = resolveCallers(config.allowCallers ?? [], logger);
+  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name), callers);
+  const fixtures = await fixtureState(config.fixtures);
+  const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures)) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
   const journal = new Journal();
@@ -135,7 +179,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 
   const reset = async (name?: string) => {
-    await replaceState(await loadFixtures(name ?? config.fixtures));
+    await replaceState(await fixtureState(name ?? config.fixtures));
     clock.reset();
     journal.clear();
     webhooks.clear();
@@ -167,9 +211,20 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     throw e;
   }
 
-  const close = async () => {
+  const program = defaultProgram(fixtures, certs);
+  const dispatcher = program && createDispatcher(program.tls);
+  const agent = program && createHttpsAgent(program.tls);
+  const unavailable = (): never => {
+    throw new Error(`startMock: the fixtures "${config.fixtures}" have no program with a client certificate and an API key, so programId, apiKey, tls, dispatcher and agent are unavailable`);
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= closeAll());
+  const closeAll = async () => {
     webhooks.abortAll();
     faults.close();
+    agent?.destroy();
+    await dispatcher?.destroy();
     await Promise.all(
       [apiServer, controlServer].map(
         (server) =>
@@ -181,10 +236,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     );
   };
 
+  const apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
+  const controlUrl = `http://${urlHost(config.host)}:${controlPort}`;
   return {
     config,
-    apiUrl: `https://${urlHost(config.host)}:${apiPort}`,
-    controlUrl: `http://${urlHost(config.host)}:${controlPort}`,
+    apiUrl,
+    controlUrl,
     ports: { api: apiPort, control: controlPort },
     certs,
     store,
@@ -196,6 +253,22 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     rateLimiter,
     snapshots,
     logger,
+    get programId() {
+      return program?.programId ?? unavailable();
+    },
+    get apiKey() {
+      return program?.apiKey ?? unavailable();
+    },
+    get tls() {
+      return program?.tls ?? unavailable();
+    },
+    get dispatcher() {
+      return dispatcher ?? unavailable();
+    },
+    get agent() {
+      return agent ?? unavailable();
+    },
+    control: createControlClient(controlUrl, config.controlToken),
     reset,
     close,
   };

@@ -32,17 +32,13 @@ export function fingerprint(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method} ${path}\n${canonical(body ?? null)}`).digest('hex');
 }
 
-function idempotencyRecords(state: State): IdempotencyRecord[] {
-  return (state.idempotency ??= []);
-}
-
 /** The live record of a key in a program; expired records are dropped on the way. */
 export function findRecord(state: State, programId: number, key: string, now: number): IdempotencyRecord | undefined {
-  const records = idempotencyRecords(state);
+  const records = state.idempotency ?? [];
   if (records.length && records[0]!.expiresAt <= now) state.idempotency = records.filter((r) => r.expiresAt > now);
-  return idempotencyRecords(state).find((r) => r.programId === programId && r.key === key && r.expiresAt > now);
+  return (state.idempotency ?? []).find((r) => r.programId === programId && r.key === key && r.expiresAt > now);
 }
 
 export function storeRecord(state: State, record: Omit<IdempotencyRecord, 'expiresAt'>): void {
-  idempotencyRecords(state).push({ ...record, expiresAt: record.createdAt + IDEMPOTENCY_TTL_SECONDS });
+  (state.idempotency ??= []).push({ ...record, expiresAt: record.createdAt + IDEMPOTENCY_TTL_SECONDS });
 }

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { gateway, type GatewayDeps } from '../gateway/gateway.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
+import { ApiError, messages } from '../http/errors.js';
 import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
 import type { Journal } from '../journal/journal.js';
@@ -11,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { cardholdersRouter } from './cardholders.js';
 import { cardsRouter } from './cards.js';
+import { deprecatedRouter } from './deprecated.js';
 import { clearDeposits, type PlatformSettings } from './deps.js';
 import { otpRouter } from './otp.js';
 import { stagingOnly, stagingRouter } from './staging.js';
@@ -57,6 +59,9 @@ export function createPlatformApp(deps: PlatformAppDeps): Express {
   app.use(walletsRouter(platform));
   app.use(otpRouter(platform));
   app.use(stagingRouter(platform));
+  app.use(deprecatedRouter(platform));
+  // in the spec but not routed would otherwise get Express's HTML 404
+  app.use((req, _res, next) => next(new ApiError(404, messages.unknownRoute(req.method, req.path))));
   app.use(errorHandler(deps.logError));
   return app;
 }

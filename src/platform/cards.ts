@@ -69,11 +69,5 @@ export function cardsRouter(deps: PlatformDeps): Router {
     res.json(depositView(result));
   });
 
-  // deprecated blockchain trace (VER): crypto deposits are detected on-chain; acknowledged, no effect
-  router.post('/v2/cards/:cardId/deposit', (req, res) => {
-    findCard(deps.store.state, callerOf(res).program.programId, idParam(req.params.cardId));
-    res.json({ status: 'success' });
-  });
-
   return router;
 }

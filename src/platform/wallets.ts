@@ -38,11 +38,5 @@ export function walletsRouter(deps: PlatformDeps): Router {
     res.json(depositView(result));
   });
 
-  // deprecated blockchain trace (VER); wallets are fiat only: acknowledged, no effect
-  router.post('/v2/wallets/:walletId/deposit', (req, res) => {
-    findWallet(deps.store.state, callerOf(res).program.programId, idParam(req.params.walletId));
-    res.json({ status: 'success' });
-  });
-
   return router;
 }
