@@ -8,8 +8,6 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-    // needs fault injection (issue 4); enable once that is merged
-    exclude: ['examples/fault-drill.test.ts'],
     pool: 'forks',
     testTimeout: 20000,
     hookTimeout: 30000,

@@ -1,6 +1,4 @@
 // A fault drill: the app's retry logic against the platform failing on purpose.
-// Needs fault injection (issue 4: X-Mock-Fault and /_mock/faults). Excluded in vitest.config.ts
-// until that is merged; remove it from `exclude` there to run it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from 'axys-mock';
 

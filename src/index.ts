@@ -1,7 +1,7 @@
 // The package entry (`import { startMock } from 'axys-mock'`).
 export { startMock, embeddedDefaults, type MockOptions, type RunningMock } from './mock.js';
 export { ControlError, createControlClient } from './client/control-client.js';
-export type { ClockReading, ControlClient, Fault, FaultRule, JournalEntry, JournalFilter, StoredFaultRule } from './client/control-client.js';
+export type { ClockReading, ControlClient, Fault, FaultRule, JournalEntry, JournalFilter, Snapshot, StoredFaultRule } from './client/control-client.js';
 export { createDispatcher, createHttpsAgent, type FetchDispatcher, type TlsMaterial } from './client/tls-clients.js';
 export { loadConfig, ConfigError, type Config } from './config.js';
 export type { CertificateSet, ClientCertificateFiles } from './tls/index.js';

@@ -10,12 +10,17 @@ import { Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createControlApp } from './control/app.js';
 import { allowCallers } from './domain/allow-callers.js';
+import { FaultEngine } from './faults/engine.js';
+import { faultInjection } from './faults/middleware.js';
 import { staticResolver, systemResolver } from './gateway/fcrdns.js';
 import { normalizeIp } from './gateway/ip.js';
+import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
+import { idempotency } from './idempotency/middleware.js';
 import { Journal } from './journal/journal.js';
 import { createLogger, type Logger } from './logger.js';
 import { defaultGateway } from './net/default-gateway.js';
 import { createPlatformApp } from './platform/app.js';
+import { Snapshots } from './state/snapshots.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
 import { Store } from './store/store.js';
@@ -46,6 +51,9 @@ export interface RunningMock {
   journal: Journal;
   webhooks: WebhookDispatcher;
   certificates: CertificateService;
+  faults: FaultEngine;
+  rateLimiter: RateLimiter;
+  snapshots: Snapshots;
   logger: Logger;
   /** The fixture program that apiKey, tls, dispatcher and agent are for: the first staging program with a client certificate and a live key. */
   programId: number;
@@ -121,6 +129,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const journal = new Journal();
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
   const certificates = new CertificateService(certs, () => store.state);
+  const faults = new FaultEngine();
+  const rateLimiter = new RateLimiter();
+  const snapshots = new Snapshots();
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 
   const platformApp = createPlatformApp({
@@ -131,6 +142,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     logError,
     settings: { depositClearingSeconds: config.depositClearingSeconds, otpListenerSeconds: config.otpListenerSeconds, otpCodeSeconds: config.otpCodeSeconds },
     webhooks,
+    rateLimit: rateLimit(rateLimiter),
+    faults: faultInjection({ engine: faults, store, clock, headerEnabled: config.faultHeader }),
+    idempotency: idempotency({ store, clock }),
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),
@@ -156,12 +170,19 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     });
   });
 
+  /** After the whole state changed (reset, import, restore): runtime that described the old state starts over. */
+  const replaceState = async (next: State) => {
+    await store.replace(next);
+    faults.clearCounters();
+    rateLimiter.clear();
+    await certificates.applyRevocations();
+  };
+
   const reset = async (name?: string) => {
-    await store.replace(await fixtureState(name ?? config.fixtures));
+    await replaceState(await fixtureState(name ?? config.fixtures));
     clock.reset();
     journal.clear();
     webhooks.clear();
-    await certificates.applyRevocations();
   };
 
   const controlApp = createControlApp({
@@ -174,7 +195,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     controlToken: config.controlToken,
     validateResponses: config.validateResponses,
     logError,
+    faults,
+    snapshots,
     reset,
+    replaceState,
   });
   const controlServer = http.createServer(controlApp);
 
@@ -198,6 +222,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const close = () => (closing ??= closeAll());
   const closeAll = async () => {
     webhooks.abortAll();
+    faults.close();
     agent?.destroy();
     await dispatcher?.destroy();
     await Promise.all(
@@ -224,6 +249,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     journal,
     webhooks,
     certificates,
+    faults,
+    rateLimiter,
+    snapshots,
     logger,
     get programId() {
       return program?.programId ?? unavailable();

@@ -55,6 +55,9 @@ describe('SIGKILL in the middle of a write load', () => {
     const args = ['--data-file', 'kill/db.json', '--certs-dir', 'certs'];
     const file = path.join(dir, 'kill/db.json');
     const mock = await spawnMock(args, dir);
+    // the load is far above the fixture rate limit (100 requests/s)
+    const limit = await fetch(`${mock.controlUrl}/_mock/programs/1/rate-limit`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ requestsPerSecond: 100_000, burst: 100_000 }) });
+    expect(limit.status).toBe(200);
     const initial = JSON.parse(readFileSync(file, 'utf8')) as State;
     const client = await processClient(mock.apiUrl, path.join(dir, 'certs'));
     const createdCardholders = new Map<number, string>();
@@ -173,15 +176,17 @@ describe('a data directory that becomes unwritable while running', () => {
       await rm(dataDir, { recursive: true });
       await writeFile(dataDir, 'not a directory');
 
-      const writes: [string, string, unknown][] = [
+      const writes: [string, string, unknown, Record<string, string>?][] = [
         ['POST', '/v2/cardholders', cardholderBody({ lastName: 'Lost' })],
         ['PUT', `/v2/cardholders/${F.approved}/update`, { emailAdr: 'lost@example.com' }],
         ['PUT', `/v2/cardholders/${F.draft}/kyc-submit`, undefined],
         ['PUT', `/v2/cardholders/${F.draft}`, cardholderBody({ firstName: 'Lost' })],
         ['POST', '/v2/wallets/transfer', { sourceWalletId: 3001, destinationType: 0, destinationId: 3002, amount: 500 }],
+        // under an Idempotency-Key the change and its stored answer are one write: both undone
+        ['POST', '/v2/wallets/transfer', { sourceWalletId: 3001, destinationType: 0, destinationId: 3002, amount: 700 }, { 'Idempotency-Key': 'lost-transfer' }],
       ];
-      for (const [method, p, body] of writes) {
-        const res = await api.request(method, p, { body });
+      for (const [method, p, body, headers] of writes) {
+        const res = await api.request(method, p, { body, headers });
         expect(res.status, `${method} ${p}`).toBe(500);
         expect(res.body).toEqual({ status: 'error', message: messages.internal });
       }

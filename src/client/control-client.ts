@@ -1,30 +1,16 @@
 import type { components } from '../generated/control.js';
+import type { FaultRuleInput } from '../faults/types.js';
 import type { State } from '../store/state.js';
 
 type Schemas = components['schemas'];
 
-/** A fault (contract section 6). */
-export type Fault =
-  | { type: 'status'; status: number; retryAfter?: number; body?: unknown }
-  | { type: 'delay'; ms: number; jitterMs?: number }
-  | { type: 'reset' }
-  | { type: 'timeout' }
-  | { type: 'malformed' }
-  | { type: 'after-commit'; then: Extract<Fault, { type: 'status' | 'reset' | 'timeout' }> };
+/** A fault (contract section 6) and a rule to add; `match.path` is a spec path template or a concrete path. */
+export type { Fault, FaultRuleInput as FaultRule } from '../faults/types.js';
 
-/** A fault rule (contract section 6); `path` is a spec path template or a concrete path. */
-export interface FaultRule {
-  id?: string;
-  match: { method?: string; path?: string; programId?: number; apiKey?: string };
-  fault: Fault;
-  probability?: number;
-  seed?: number;
-  times?: number;
-  skip?: number;
-  ttlSeconds?: number;
-}
+/** A rule as stored, with its counters (`matched`, `fired`, `remaining`). */
+export type StoredFaultRule = Schemas['FaultRuleView'];
 
-export type StoredFaultRule = FaultRule & { id: string; [extra: string]: unknown };
+export type Snapshot = Schemas['Snapshot'];
 
 /** The mock's clock: `now` in Unix seconds. */
 export type ClockReading = Schemas['ClockState'];
@@ -78,18 +64,21 @@ export function createControlClient(controlUrl: string, token: string | null = n
     reset: (fixtures?: string) => call<Schemas['ResetDone']>('POST', '/_mock/reset', fixtures === undefined ? {} : { fixtures }),
     state: {
       export: () => call<State>('GET', '/_mock/state'),
-      import: (state: State) => call<unknown>('PUT', '/_mock/state', state),
+      /** Validated; a bad state changes nothing. */
+      import: (state: State) => call<Schemas['Ok']>('PUT', '/_mock/state', state),
     },
     snapshots: {
-      create: () => call<{ snapshotId: string }>('POST', '/_mock/snapshots'),
-      restore: (snapshotId: string) => call<unknown>('POST', `/_mock/snapshots/${id(snapshotId)}/restore`),
+      create: (name?: string) => call<Snapshot>('POST', '/_mock/snapshots', name === undefined ? {} : { name }),
+      list: () => call<Schemas['SnapshotList']>('GET', '/_mock/snapshots'),
+      restore: (snapshotId: number) => call<Schemas['Restored']>('POST', `/_mock/snapshots/${id(snapshotId)}/restore`),
+      remove: (snapshotId: number) => call<Schemas['Ok']>('DELETE', `/_mock/snapshots/${id(snapshotId)}`),
     },
     faults: {
-      add: (rule: FaultRule) => call<StoredFaultRule>('POST', '/_mock/faults', rule),
-      list: () => call<{ items: StoredFaultRule[] }>('GET', '/_mock/faults'),
+      add: (rule: FaultRuleInput) => call<StoredFaultRule>('POST', '/_mock/faults', rule),
+      list: () => call<Schemas['FaultRuleList']>('GET', '/_mock/faults'),
       get: (ruleId: string) => call<StoredFaultRule>('GET', `/_mock/faults/${id(ruleId)}`),
-      remove: (ruleId: string) => call<unknown>('DELETE', `/_mock/faults/${id(ruleId)}`),
-      clear: () => call<unknown>('DELETE', '/_mock/faults'),
+      remove: (ruleId: string) => call<Schemas['Ok']>('DELETE', `/_mock/faults/${id(ruleId)}`),
+      clear: () => call<Schemas['Deleted']>('DELETE', '/_mock/faults'),
     },
     clock: {
       get: () => call<ClockReading>('GET', '/_mock/clock'),
@@ -104,6 +93,7 @@ export function createControlClient(controlUrl: string, token: string | null = n
       get: (programId: number) => call<Schemas['Program']>('GET', `/_mock/programs/${id(programId)}`),
       setAllowlist: (programId: number, ips: string[]) => call<Schemas['Program']>('PUT', `/_mock/programs/${id(programId)}/allowlist`, { ips }),
       issueApiKey: (programId: number) => call<Schemas['ApiKeyIssued']>('POST', `/_mock/programs/${id(programId)}/api-keys`),
+      setRateLimit: (programId: number, rateLimit: Schemas['RateLimit']) => call<Schemas['Program']>('PUT', `/_mock/programs/${id(programId)}/rate-limit`, rateLimit),
       revokeApiKey: (apiKey: string) => call<Schemas['ApiKeyRevoked']>('DELETE', `/_mock/api-keys/${id(apiKey)}`),
     },
     certificates: {

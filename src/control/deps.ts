@@ -1,7 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { CertificateService } from '../certificates.js';
 import type { ErrorLogger } from '../http/error-handler.js';
+import type { FaultEngine } from '../faults/engine.js';
 import type { Journal } from '../journal/journal.js';
+import type { Snapshots } from '../state/snapshots.js';
+import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
@@ -15,6 +18,10 @@ export interface ControlDeps {
   controlToken: string | null;
   validateResponses: boolean;
   logError: ErrorLogger;
-  /** store back to the fixtures; faults, journal, clock cleared */
+  faults: FaultEngine;
+  snapshots: Snapshots;
+  /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
+  /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */
+  replaceState(next: State): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { addApiKey, checkCidrs, checkDomains, createProgram, findProgram, programView, revokeApiKey, type ProgramInput } from '../domain/programs.js';
+import type { RateLimit } from '../store/state.js';
 import type { ControlDeps } from './deps.js';
 
 export function programsRouter(deps: ControlDeps): Router {
@@ -35,6 +36,14 @@ export function programsRouter(deps: ControlDeps): Router {
   router.put('/_mock/programs/:programId/allowlist', async (req, res) => {
     const program = findProgram(state(), Number(req.params.programId));
     program.allowlist = checkCidrs((req.body as { ips: string[] }).ips, 'ips');
+    await deps.store.commit();
+    res.json(programView(state(), program));
+  });
+
+  router.put('/_mock/programs/:programId/rate-limit', async (req, res) => {
+    const program = findProgram(state(), Number(req.params.programId));
+    const { requestsPerSecond, burst } = req.body as RateLimit;
+    program.rateLimit = { requestsPerSecond, burst };
     await deps.store.commit();
     res.json(programView(state(), program));
   });

@@ -62,7 +62,8 @@ export interface paths {
          *     SAN = every domain, O = tenantName, OU = programName; 90 days). With `registerDns` (default
          *     true) every single-address allowlist entry and every domain get matching A and PTR records in
          *     the DNS table. Defaults: `fcrdns` true, `currency` 0 (USD), `transactionLimit` 1000000,
-         *     `threeDSEnabled` true, `rateLimit` `{requestsPerSecond: 20, burst: 40}` (reference.md 8.2).
+         *     `threeDSEnabled` true, `rateLimit` `{requestsPerSecond: 100, burst: 200}` (the platform publishes
+         *     no numbers; reference.md 8.2 gives 20/40 as an example; `PUT .../rate-limit` changes it).
          */
         post: operations["createProgram"];
         delete?: never;
@@ -325,6 +326,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/programs/{programId}/rate-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the rate limit of a program
+         * @description Replaces the token bucket setting of every API key of the program. Buckets restart full with
+         *     the new setting. Tokens refill on real time, not on the mock's clock.
+         */
+        put: operations["replaceProgramRateLimit"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fault rules, in the order they are checked
+         * @description Rules whose `ttlSeconds` ran out on the mock's clock are gone.
+         */
+        get: operations["listFaultRules"];
+        put?: never;
+        /**
+         * Add a fault rule (checked after the existing ones)
+         * @description Contract section 6. A request matches when every given `match` field matches (`path`: a
+         *     template of openapi/platform.yaml such as `/v2/cardholders/{cardholderId}`, or a concrete
+         *     path). Rules are checked in order; the first that matches and fires wins. Of the matching
+         *     requests the first `skip` pass, then each fires with `probability` (drawn from a PRNG seeded
+         *     with `seed`: the same seed gives the same fired/passed sequence on every run; without a seed
+         *     one is chosen and shown), at most `times` times. `ttlSeconds` removes the rule after that
+         *     long on the mock's clock. A fired rule shows as `X-Mock-Fault: <id>` on the response and as
+         *     `fault` in the journal. Counters (`matched`, `fired`) are kept in memory: they restart from
+         *     zero after a restart, reset, import or restore. 409 when the `id` is taken.
+         */
+        post: operations["createFaultRule"];
+        /** Remove every fault rule */
+        delete: operations["deleteFaultRules"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the rule's id */
+                id: components["schemas"]["FaultRuleId"];
+            };
+            cookie?: never;
+        };
+        /** One fault rule with its counters */
+        get: operations["getFaultRule"];
+        put?: never;
+        post?: never;
+        /** Remove one fault rule */
+        delete: operations["deleteFaultRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the whole store
+         * @description Everything the mock keeps (programs, keys, certificates, DNS, cardholders, fault rules, idempotency records...), as stored.
+         */
+        get: operations["exportState"];
+        /**
+         * Replace the whole store
+         * @description Validated against the `State` schema (400/422 as everywhere) and for consistency (unique ids,
+         *     references to existing programs and cardholders, sequences at least the highest id, fault
+         *     rules complete): 422 naming every problem. A bad import changes nothing. After an import,
+         *     certificate revocations apply at once, fault counters and rate buckets restart; the journal
+         *     and the clock stay.
+         */
+        put: operations["importState"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The snapshots kept, oldest first */
+        get: operations["listSnapshots"];
+        put?: never;
+        /**
+         * Save the whole store in memory
+         * @description A copy of the whole store, kept in memory (not across restarts). The 50 newest are kept;
+         *     taking a 51st drops the oldest.
+         */
+        post: operations["takeSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/snapshots/{snapshotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Forget a snapshot */
+        delete: operations["deleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/snapshots/{snapshotId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a snapshot back
+         * @description The store becomes the snapshot again (persisted like any write); the snapshot stays
+         *     available. Certificate revocations apply at once, fault counters and rate buckets restart;
+         *     the journal and the clock stay.
+         */
+        post: operations["restoreSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -573,6 +744,365 @@ export interface components {
             items: components["schemas"]["WebhookDelivery"][];
             total: number;
         };
+        Deleted: {
+            /** @enum {string} */
+            status: "success";
+            /** @description how many were removed */
+            deleted: number;
+        };
+        /** @description letters, digits and `_ . : -`; `header` is reserved for `X-Mock-Fault` */
+        FaultRuleId: string;
+        /** @description every given field must match; an empty match matches every request */
+        FaultMatch: {
+            /** @enum {string} */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "get" | "post" | "put" | "patch" | "delete";
+            /** @description a path template of openapi/platform.yaml (`/v2/cards/{cardId}/bank-deposit`) or a concrete path (`/v2/cards/8821/bank-deposit`) */
+            path?: string;
+            programId?: number;
+            apiKey?: string;
+        };
+        /** @description what the caller gets instead of the answer (the `then` of an after-commit fault; `status` 500..599 there) */
+        FinalFault: {
+            /** @enum {string} */
+            type: "status" | "reset" | "timeout" | "malformed";
+            status?: number;
+            /** @description seconds, sent as `Retry-After` */
+            retryAfter?: number;
+            /** @description a JSON body to send instead of the platform's error body */
+            body?: Record<string, never>;
+        };
+        /**
+         * @description `status` (`status` 400..599, `retryAfter`?, `body`?): that answer, nothing done.
+         *     `delay` (`ms`, `jitterMs`?): the normal answer `ms` + 0..`jitterMs` later.
+         *     `reset`: the connection is reset, no answer. `timeout`: no answer until the client gives up.
+         *     `malformed`: a 200 with a cut-off JSON body, nothing done.
+         *     `after-commit` (`then`): the operation runs and is stored, then the caller gets `then`
+         *     (a 5xx status, a reset, a timeout, or - `malformed` - the real answer cut off).
+         */
+        Fault: {
+            /** @enum {string} */
+            type: "status" | "delay" | "reset" | "timeout" | "malformed" | "after-commit";
+            status?: number;
+            retryAfter?: number;
+            body?: Record<string, never>;
+            ms?: number;
+            jitterMs?: number;
+            then?: components["schemas"]["FinalFault"];
+        };
+        FaultRuleCreate: {
+            id?: components["schemas"]["FaultRuleId"];
+            match?: components["schemas"]["FaultMatch"];
+            fault: components["schemas"]["Fault"];
+            /** @description chance that a matching request fires (default 1) */
+            probability?: number;
+            /** @description PRNG seed; the same seed gives the same fired/passed sequence (default chosen at random and shown) */
+            seed?: number;
+            /** @description fire at most this many times (default unlimited) */
+            times?: number;
+            /** @description let the first N matching requests through (default 0) */
+            skip?: number;
+            /** @description remove the rule after this long on the mock's clock (default never) */
+            ttlSeconds?: number;
+        };
+        FaultRule: {
+            id: components["schemas"]["FaultRuleId"];
+            match: components["schemas"]["FaultMatch"];
+            fault: components["schemas"]["Fault"];
+            probability: number;
+            seed: number;
+            times: number | null;
+            skip: number;
+            ttlSeconds: number | null;
+            /** @description Unix seconds, mock's clock */
+            createdAt: number;
+            /** @description Unix seconds, mock's clock; null without ttlSeconds */
+            expiresAt: number | null;
+        };
+        FaultRuleView: {
+            id: components["schemas"]["FaultRuleId"];
+            match: components["schemas"]["FaultMatch"];
+            fault: components["schemas"]["Fault"];
+            probability: number;
+            seed: number;
+            times: number | null;
+            skip: number;
+            ttlSeconds: number | null;
+            createdAt: number;
+            expiresAt: number | null;
+            /** @description requests that matched since the rule was created (in memory) */
+            matched: number;
+            /** @description requests it fired for (in memory) */
+            fired: number;
+            /** @description fires left under `times`; null without `times` */
+            remaining: number | null;
+        };
+        FaultRuleList: {
+            items: components["schemas"]["FaultRuleView"][];
+            total: number;
+        };
+        SnapshotCreate: {
+            /** @description a label for the list */
+            name?: string;
+        };
+        Snapshot: {
+            snapshotId: number;
+            name: string | null;
+            /** @description Unix seconds, mock's clock */
+            createdAt: number;
+            /** @description size of the saved state as JSON */
+            bytes: number;
+        };
+        SnapshotList: {
+            items: components["schemas"]["Snapshot"][];
+            total: number;
+        };
+        Restored: {
+            /** @enum {string} */
+            status: "success";
+            snapshotId: number;
+        };
+        /**
+         * @description the whole store (src/store/state.ts), as exported by GET /_mock/state; the card, wallet and
+         *     money collections may be left out (an older export): they are then empty
+         */
+        State: {
+            /** @enum {integer} */
+            version: 1;
+            /** @description the last id handed out per collection */
+            sequences: {
+                [key: string]: number;
+            };
+            programs: components["schemas"]["StoredProgram"][];
+            apiKeys: components["schemas"]["StoredApiKey"][];
+            certificates: components["schemas"]["StoredCertificate"][];
+            revokedSerials: components["schemas"]["Serial"][];
+            dns: components["schemas"]["DnsTable"];
+            cardholders: components["schemas"]["StoredCardholder"][];
+            bankAccounts: components["schemas"]["StoredBankAccount"][];
+            cards?: components["schemas"]["StoredCard"][];
+            wallets?: components["schemas"]["StoredWallet"][];
+            deposits?: components["schemas"]["StoredDeposit"][];
+            transfers?: components["schemas"]["StoredTransfer"][];
+            transactions?: components["schemas"]["StoredCardTransaction"][];
+            fees?: components["schemas"]["StoredCardFee"][];
+            walletTransactions?: components["schemas"]["StoredWalletTransaction"][];
+            otpListeners?: components["schemas"]["StoredOtpListener"][];
+            faults?: components["schemas"]["FaultRule"][];
+            idempotency?: components["schemas"]["StoredIdempotencyRecord"][];
+        };
+        StoredProgram: {
+            programId: number;
+            tenantName: string;
+            programName: string;
+            environment: components["schemas"]["Environment"];
+            allowlist: components["schemas"]["Cidr"][];
+            domains: components["schemas"]["DnsName"][];
+            fcrdns: boolean;
+            /** @enum {integer} */
+            currency: 0 | 1 | 2 | 3;
+            transactionLimit: number;
+            threeDSEnabled: boolean;
+            rateLimit: components["schemas"]["RateLimit"];
+            createdAt: number;
+        };
+        StoredApiKey: {
+            apiKey: string;
+            programId: number;
+            revoked: boolean;
+            createdAt: number;
+        };
+        StoredCertificate: {
+            serial: components["schemas"]["Serial"];
+            programId: number;
+            domains: components["schemas"]["DnsName"][];
+            /** Format: date-time */
+            notBefore: string;
+            /** Format: date-time */
+            notAfter: string;
+            createdAt: number;
+        };
+        StoredCardholder: {
+            cardholderId: number;
+            programId: number;
+            status: number;
+            firstName: string;
+            lastName: string;
+            emailAdr: string;
+            /** @enum {integer} */
+            gender: 0 | 1 | 2;
+            dob: string;
+            nationality: string;
+            placeOfBirth: string;
+            adrLine1: string;
+            adrLine2?: string | null;
+            city: string;
+            state: string;
+            country: string;
+            zipCode: string;
+            callingCode: string;
+            cellNum: string;
+            countryCallingCode: string;
+            phoneNum?: string | null;
+            /** @enum {integer} */
+            sumsubEnabled: 0 | 1;
+            transactionLimit: number;
+            applicationLink: string | null;
+            createdAt: number;
+            updatedAt: number;
+        };
+        StoredBankAccount: {
+            depositId: number;
+            programId: number;
+            cardholderId: number;
+            senderAccountName: string;
+            senderAccountNumber: string;
+            senderRoutingNumber: string;
+            /** @enum {string} */
+            statusText: "pending";
+            createdAt: number;
+        };
+        StoredIdempotencyRecord: {
+            programId: number;
+            key: string;
+            fingerprint: string;
+            method: string;
+            path: string;
+            status: number;
+            /** @description the stored answer, replayed as is */
+            body: unknown;
+            createdAt: number;
+            expiresAt: number;
+        };
+        StoredCard: {
+            cardId: number;
+            programId: number;
+            cardholderId: number;
+            /** @enum {string} */
+            type: "virtual" | "physical";
+            cardType: number | null;
+            nameOnCard: string;
+            alias: string | null;
+            cardNumber: string;
+            expMonth: number;
+            expYear: number;
+            cvv: string;
+            pin: string | null;
+            /** @enum {integer} */
+            cardStatus: 0 | 1 | 2;
+            /** @enum {integer} */
+            issuerCardStatus: 0 | 1 | 2 | 3 | 4;
+            transactionLimit: number;
+            callingCode: string;
+            countryCallingCode: string;
+            phoneNum: string | null;
+            cellNum: string;
+            emailAdr: string;
+            cryptoAddresses: {
+                /** @enum {string} */
+                chain: "evm" | "bitcoin" | "solana";
+                address: string;
+            }[];
+            ledgerBalance: number;
+            availableBalance: number;
+            createdAt: number;
+            updatedAt: number;
+        };
+        StoredWallet: {
+            walletId: number;
+            programId: number;
+            name: string;
+            /** @enum {integer} */
+            currency: 0 | 1 | 2 | 3;
+            ledgerBalance: number;
+            availableBalance: number;
+            createdAt: number;
+        };
+        StoredDeposit: {
+            depositId: number;
+            programId: number;
+            account: {
+                /** @enum {string} */
+                type: "card" | "wallet";
+                id: number;
+            };
+            amount: number | null;
+            transactionReference: string | null;
+            senderAccountName: string | null;
+            transactionDate: string | null;
+            /** @enum {string} */
+            source: "bank-deposit" | "staging";
+            createdAt: number;
+            clearsAt: number | null;
+            cleared: boolean;
+        };
+        StoredTransfer: {
+            transferId: number;
+            programId: number;
+            sourceWalletId: number;
+            /** @enum {integer} */
+            destinationType: 0 | 1;
+            destinationId: number;
+            amount: number;
+            description: string | null;
+            createdAt: number;
+        };
+        StoredCardTransaction: {
+            transId: string;
+            programId: number;
+            cardId: number;
+            cardholderId: number;
+            authRefNum: string;
+            amount: number;
+            /** @enum {integer} */
+            currency: 0 | 1 | 2 | 3;
+            description: string;
+            merchantName: string;
+            merchantAmount: number;
+            merchantCurrency: string;
+            /** @enum {string} */
+            status: "authorized" | "cleared" | "settled" | "declined";
+            declineReason: string | null;
+            createdAt: number;
+        };
+        StoredCardFee: {
+            feeId: number;
+            programId: number;
+            cardId: number;
+            cardholderId: number;
+            authRefNum: string;
+            feeType: string;
+            amount: number;
+            merchantAmount: number;
+            createdAt: number;
+        };
+        StoredWalletTransaction: {
+            walletTransactionId: number;
+            programId: number;
+            walletId: number;
+            /** @enum {string} */
+            type: "deposit" | "transfer_out" | "transfer_in";
+            amount: number;
+            /** @enum {string} */
+            counterpartyType: "bank" | "wallet" | "card";
+            counterpartyId: number | null;
+            cardholderId: number | null;
+            description: string | null;
+            transferId: number | null;
+            depositId: number | null;
+            createdAt: number;
+        };
+        StoredOtpListener: {
+            token: string;
+            programId: number;
+            cardId: number | null;
+            cardholderId: number | null;
+            webhookUrl: string | null;
+            createdAt: number;
+            expiresAt: number;
+            code: string | null;
+            codeExpiresAt: number | null;
+            unsubscribed: boolean;
+        };
     };
     responses: {
         /** @description malformed JSON, a missing required field, a field of the wrong type or an unknown field */
@@ -611,6 +1141,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description the id is taken */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description an unexpected error */
         InternalError: {
             headers: {
@@ -632,6 +1171,7 @@ export interface components {
     };
     parameters: {
         ProgramId: number;
+        SnapshotId: number;
     };
     requestBodies: never;
     headers: never;
@@ -1186,6 +1726,324 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaceProgramRateLimit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateLimit"];
+            };
+        };
+        responses: {
+            /** @description the program with its new rate limit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listFaultRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rules with their counters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createFaultRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description the rule as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRuleView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteFaultRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getFaultRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the rule's id */
+                id: components["schemas"]["FaultRuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRuleView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteFaultRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the rule's id */
+                id: components["schemas"]["FaultRuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the store */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["State"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    importState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["State"];
+            };
+        };
+        responses: {
+            /** @description imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSnapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the snapshots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    takeSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SnapshotCreate"];
+            };
+        };
+        responses: {
+            /** @description saved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description forgotten */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    restoreSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Restored"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -1549,6 +1549,11 @@ export interface components {
         /**
          * @description Optional. A retry with the same key returns the stored result of the operation that already
          *     happened, without doing it again (contract section 7; the platform does not require one).
+         *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+         *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+         *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+         *     clock; the same key with another request, or while the first is still running, is 409;
+         *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
          */
         IdempotencyKey: string;
     };
@@ -2253,6 +2258,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2391,6 +2401,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2502,6 +2517,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2705,6 +2725,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2746,6 +2771,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -2818,6 +2848,11 @@ export interface operations {
                 /**
                  * @description Optional. A retry with the same key returns the stored result of the operation that already
                  *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

@@ -66,11 +66,16 @@ export function errorHandler(log: ErrorLogger) {
       res.destroy();
       return;
     }
-    for (const [k, v] of Object.entries(apiError.headers ?? {})) res.setHeader(k, v);
-    res.status(apiError.status).json({
-      status: 'error',
-      message: apiError.message,
-      ...(apiError.errors ? { errors: apiError.errors } : {}),
-    });
+    sendError(res, apiError);
   };
+}
+
+/** Writes the contract's error body; only the error handler and the fault layer (which answers in its stead) call it. */
+export function sendError(res: Response, apiError: ApiError): void {
+  for (const [k, v] of Object.entries(apiError.headers ?? {})) res.setHeader(k, v);
+  res.status(apiError.status).json({
+    status: 'error',
+    message: apiError.message,
+    ...(apiError.errors ? { errors: apiError.errors } : {}),
+  });
 }

@@ -33,6 +33,10 @@ export const messages = {
   notFound: (what: string, id: number | string) => `${what} ${id} not found for this program. Check the id, the program of your credentials and the environment.`,
   stagingOnly: 'Not found: /v2/staging/* simulation endpoints exist only in the staging environment.',
   controlUnauthorized: 'The control plane requires Authorization: Bearer <CONTROL_TOKEN>.',
+  tooManyRequests: 'Too many requests: the rate limit of this API key is exceeded. Wait the Retry-After seconds, then retry.',
+  badGateway: 'Bad gateway: an upstream dependency (KYC provider, card network or bank) failed. Retry with backoff.',
+  unavailable: 'Service temporarily unavailable. Retry after the Retry-After seconds (or with backoff).',
+  gatewayTimeout: 'Gateway timeout: an upstream dependency did not answer in time. Check whether the operation happened before retrying a write.',
 } as const;
 
 export const notFound = (what: string, id: number | string): ApiError => new ApiError(404, messages.notFound(what, id));

@@ -28,8 +28,12 @@ export interface PlatformAppDeps {
   webhooks: WebhookDispatcher;
   validateResponses: boolean;
   logError: ErrorLogger;
+  /** the gateway's last step: the token bucket per API key */
+  rateLimit?: RequestHandler;
   /** the single point where faults apply: after the gateway, before validation */
   faults?: RequestHandler;
+  /** Idempotency-Key on writes: needs the parsed body, runs before validation */
+  idempotency?: RequestHandler;
 }
 
 /** The emulated platform API (/v2), in the documented order: gateway, faults, validation, operation. */
@@ -41,9 +45,11 @@ export function createPlatformApp(deps: PlatformAppDeps): Express {
   app.use(requestId);
   app.use(journalRecorder(deps.journal, deps.clock));
   app.use(gateway(deps.gateway));
+  if (deps.rateLimit) app.use(deps.rateLimit);
   if (deps.faults) app.use(deps.faults);
   app.use('/v2/staging', stagingOnly);
   app.use(express.json({ limit: '256kb' }));
+  if (deps.idempotency) app.use(deps.idempotency);
   app.use(specValidator(platformSpecPath, deps.validateResponses));
   const platform = { store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks };
   app.use(clearDeposits(platform));

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { clearDueDeposits, depositDue, type LedgerSettings } from '../domain/ledger.js';
 import type { OtpSettings } from '../domain/otp.js';
+import { deferredCommit } from '../idempotency/context.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
@@ -16,10 +17,13 @@ export interface PlatformDeps {
 
 /**
  * Runs a synchronous domain change and persists it before the caller answers. A change that throws
- * part-way, or whose write fails, leaves the state as it was.
+ * part-way, or whose write fails, leaves the state as it was. Under an Idempotency-Key the change
+ * joins the idempotency layer's transaction, which persists it together with the stored answer.
  */
 export async function mutate<T>(deps: PlatformDeps, change: (state: PlatformDeps['store']['state'], now: number) => T): Promise<T> {
   const now = deps.clock.now();
+  const deferred = deferredCommit.getStore();
+  if (deferred) return deferred.tx.run((state) => change(state, now));
   return deps.store.transact((state) => change(state, now));
 }
 

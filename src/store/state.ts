@@ -1,3 +1,6 @@
+import type { FaultRule } from '../faults/types.js';
+import type { IdempotencyRecord } from '../idempotency/records.js';
+
 /** The whole persisted state of the mock: what the platform holds plus what the control plane set up. */
 
 export type Environment = 'staging' | 'production';
@@ -254,6 +257,10 @@ export interface State {
   fees: CardFee[];
   walletTransactions: WalletTransaction[];
   otpListeners: OtpListener[];
+  /** fault rules, in the order they are checked (absent in states written before faults existed) */
+  faults?: FaultRule[];
+  /** stored answers of writes sent with an Idempotency-Key, until they expire */
+  idempotency?: IdempotencyRecord[];
 }
 
 const MONEY_COLLECTIONS = ['cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners'] as const;

@@ -120,22 +120,19 @@ export class Store {
    * throws, or the write fails, the state is as if it never ran.
    */
   async transact<T>(change: (state: State) => T): Promise<T> {
-    const tracker = new Tracker(this.#db.data);
-    let result: T;
-    try {
-      result = change(tracker.draft as State);
-    } catch (e) {
-      tracker.rollback();
-      throw e;
-    } finally {
-      tracker.close();
-    }
-    if (!this.#log) return result;
-    // serialised now: the line holds the values as this transaction left them
-    const line = tracker.dirty ? `${JSON.stringify(tracker.changes())}\n` : '';
-    if (!line && !this.#writing) return result;
-    await this.#enqueue(line, () => tracker.rollback());
+    const tx = this.begin();
+    const result = tx.run(change);
+    await tx.commit();
     return result;
+  }
+
+  /** Several tracked changes persisted together, in one write (a change and its idempotency record). */
+  begin(): Transaction {
+    return new Transaction(
+      () => this.#db.data,
+      (line, undo) => (this.#log ? this.#enqueue(line, undo) : Promise.resolve()),
+      () => this.#writing,
+    );
   }
 
   #enqueue(line: string | null, undo?: () => void): Promise<void> {
@@ -177,5 +174,52 @@ export class Store {
     await this.#db.write();
     await this.#log!.clear();
     this.#snapshotBytes = (await stat(this.file!)).size;
+  }
+}
+
+/** Tracked changes applied at once and persisted together by `commit()`; undone if that write fails. */
+export class Transaction {
+  readonly #state: () => State;
+  readonly #enqueue: (line: string, undo: () => void) => Promise<void>;
+  readonly #writing: () => boolean;
+  readonly #trackers: Tracker[] = [];
+  #committed = false;
+
+  constructor(state: () => State, enqueue: (line: string, undo: () => void) => Promise<void>, writing: () => boolean) {
+    this.#state = state;
+    this.#enqueue = enqueue;
+    this.#writing = writing;
+  }
+
+  /** Applies `change` now; if it throws, this change is undone and the error rethrown. */
+  run<T>(change: (state: State) => T): T {
+    if (this.#committed) throw new Error('Transaction.run after commit');
+    const tracker = new Tracker(this.#state());
+    try {
+      const result = change(tracker.draft as State);
+      this.#trackers.push(tracker);
+      return result;
+    } catch (e) {
+      tracker.rollback();
+      throw e;
+    } finally {
+      tracker.close();
+    }
+  }
+
+  get changed(): boolean {
+    return this.#trackers.some((t) => t.dirty);
+  }
+
+  /** Writes every change of this transaction as one change-log line; resolves once it is on disk. */
+  async commit(): Promise<void> {
+    this.#committed = true;
+    // serialised now: the line holds the values as this transaction left them
+    const line = this.changed ? `${JSON.stringify(this.#trackers.flatMap((t) => t.changes()))}\n` : '';
+    // nothing changed: answer at once, unless writes are in flight (this may have read their changes)
+    if (!line && !this.#writing()) return;
+    await this.#enqueue(line, () => {
+      for (const t of [...this.#trackers].reverse()) t.rollback();
+    });
   }
 }

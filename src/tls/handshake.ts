@@ -130,10 +130,12 @@ export class Revocations {
     return this.apply();
   }
 
-  /** Replaces the revoked list (e.g. on a state reset). */
+  /** Replaces the revoked list (e.g. on a state reset); the same list again changes nothing and costs nothing. */
   setRevoked(serials: Iterable<string>): Promise<void> {
+    const next = new Set([...serials].map(canonicalSerial));
+    if (next.size === this.revoked.size && [...next].every((s) => this.revoked.has(s))) return this.queue;
     this.revoked.clear();
-    for (const serial of serials) this.revoked.add(canonicalSerial(serial));
+    for (const serial of next) this.revoked.add(serial);
     return this.apply();
   }
 

@@ -26,6 +26,8 @@ export interface RequestOptions {
   /** raw body text, sent as is (garbage JSON tests) */
   raw?: string;
   headers?: Record<string, string>;
+  /** give up (reject with code 'CLIENT_TIMEOUT') when no response arrived within this many ms */
+  timeoutMs?: number;
 }
 
 /** Talks to the platform API the way an integrator does: real mTLS, one fresh connection per request. */
@@ -74,6 +76,9 @@ export function apiClient(mock: RunningMock, options: ClientOptions = {}) {
         },
       );
       req.on('error', reject);
+      if (opts.timeoutMs !== undefined) {
+        req.setTimeout(opts.timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${opts.timeoutMs} ms`), { code: 'CLIENT_TIMEOUT' })));
+      }
       if (payload !== undefined) req.write(payload);
       req.end();
     });

@@ -1,0 +1,111 @@
+import { STATUS_CODES } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Clock } from '../clock.js';
+import { callerOf } from '../gateway/gateway.js';
+import { sendError } from '../http/error-handler.js';
+import { ApiError, messages } from '../http/errors.js';
+import type { Store } from '../store/store.js';
+import { resetConnection } from './connection.js';
+import type { ChosenFault, FaultEngine } from './engine.js';
+import { parseFaultHeader } from './header.js';
+import { describeFault, HEADER_FAULT_ID } from './rules.js';
+import type { FinalFault } from './types.js';
+
+export interface FaultDeps {
+  engine: FaultEngine;
+  store: Store;
+  clock: Clock;
+  /** honour the X-Mock-Fault request header (FAULT_HEADER=off turns it off) */
+  headerEnabled: boolean;
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  429: messages.tooManyRequests,
+  500: messages.internal,
+  502: messages.badGateway,
+  503: messages.unavailable,
+  504: messages.gatewayTimeout,
+};
+
+/** What a malformed answer sends when no operation ran: the start of a success body, cut off. */
+const CUT_OFF_SUCCESS = '{"status":"success","';
+
+function cutOff(json: string): string {
+  return json.slice(0, Math.max(1, Math.floor(json.length / 2)));
+}
+
+/** Answers in place of the platform: a status with the error body, a reset, no answer at all, or a cut-off body. */
+function answer(fault: FinalFault, req: Request, res: Response, engine: FaultEngine, operationBody?: unknown): void {
+  switch (fault.type) {
+    case 'status': {
+      const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
+      if (fault.body) {
+        res.set(headers).status(fault.status).json(fault.body);
+      } else {
+        const message = STATUS_MESSAGES[fault.status] ?? `${STATUS_CODES[fault.status] ?? 'Error'}.`;
+        sendError(res, new ApiError(fault.status, message, undefined, headers));
+      }
+      return;
+    }
+    case 'reset':
+      resetConnection(req.socket);
+      return;
+    case 'timeout':
+      req.resume(); // drain the body so the request counts as received; the answer never comes
+      engine.hold(res);
+      return;
+    case 'malformed':
+      res.status(200).type('application/json').send(operationBody === undefined ? CUT_OFF_SUCCESS : cutOff(JSON.stringify(operationBody)));
+      return;
+  }
+}
+
+/**
+ * Lets the operation run and commit, then replaces whatever it answers. Every handler and the error
+ * handler answer through res.json, after the store has committed, so this is the one interception point.
+ */
+function afterCommit(then: FinalFault, req: Request, res: Response, engine: FaultEngine): void {
+  const json = res.json;
+  res.json = function replaced(body: unknown) {
+    res.json = json;
+    answer(then, req, res, engine, body);
+    return res;
+  };
+}
+
+function choose(deps: FaultDeps, req: Request, res: Response): ChosenFault | null {
+  const header = deps.headerEnabled ? req.get('x-mock-fault') : undefined;
+  if (header !== undefined) return { id: HEADER_FAULT_ID, fault: parseFaultHeader(header), jitter: Math.random };
+  const rules = deps.store.state.faults; // read only: a request never writes the state here
+  if (!rules?.length) return null;
+  const { program, apiKey } = callerOf(res);
+  return deps.engine.choose(rules, { method: req.method, path: req.path, programId: program.programId, apiKey: apiKey.apiKey }, deps.clock.now());
+}
+
+/** The single point where faults apply: after the gateway (and the rate limit), before validation. */
+export function faultInjection(deps: FaultDeps): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    let chosen: ChosenFault | null;
+    try {
+      chosen = choose(deps, req, res);
+    } catch (e) {
+      return next(e);
+    }
+    if (!chosen) return next();
+    const { fault } = chosen;
+    res.locals.fault = chosen.id;
+    res.locals.reason = describeFault(fault);
+    res.setHeader('X-Mock-Fault', chosen.id);
+    if (fault.type === 'delay') {
+      const jitter = fault.jitterMs ? Math.floor(chosen.jitter() * (fault.jitterMs + 1)) : 0;
+      deps.engine.later(fault.ms + jitter, () => next());
+      return;
+    }
+    res.locals.decision = 'fault';
+    if (fault.type === 'after-commit') {
+      afterCommit(fault.then, req, res, deps.engine);
+      return next();
+    }
+    answer(fault, req, res, deps.engine);
+  };
+}

@@ -1,0 +1,76 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ApiError, messages } from '../http/errors.js';
+import type { RateLimit } from '../store/state.js';
+import { callerOf } from './gateway.js';
+
+interface Bucket {
+  tokens: number;
+  /** performance.now() of the last refill */
+  at: number;
+  limit: RateLimit;
+}
+
+export interface RateVerdict {
+  allowed: boolean;
+  /** bucket capacity (the burst) */
+  limit: number;
+  /** whole tokens left after this request */
+  remaining: number;
+  /** seconds until the bucket is full again */
+  resetSeconds: number;
+  /** whole seconds (>= 1) until one token is back; only when refused */
+  retryAfter?: number;
+}
+
+/**
+ * A token bucket per API key (contract section 3, step 5). Tokens refill on real time
+ * (performance.now), not on the mock's clock: a client that really waits Retry-After gets through,
+ * and advancing the mock's clock refills nothing. A changed rate limit starts a full bucket.
+ */
+export class RateLimiter {
+  #buckets = new Map<string, Bucket>();
+
+  take(apiKey: string, limit: RateLimit, now = performance.now()): RateVerdict {
+    let bucket = this.#buckets.get(apiKey);
+    if (!bucket || bucket.limit.burst !== limit.burst || bucket.limit.requestsPerSecond !== limit.requestsPerSecond) {
+      bucket = { tokens: limit.burst, at: now, limit: { ...limit } };
+      this.#buckets.set(apiKey, bucket);
+    }
+    const rate = limit.requestsPerSecond;
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    const verdict: RateVerdict = {
+      allowed,
+      limit: limit.burst,
+      remaining: Math.floor(bucket.tokens),
+      resetSeconds: Math.ceil((limit.burst - bucket.tokens) / rate),
+    };
+    if (!allowed) verdict.retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
+    return verdict;
+  }
+
+  clear(): void {
+    this.#buckets.clear();
+  }
+}
+
+/**
+ * After the API key check: every answer to an identified caller carries X-RateLimit-Limit (the
+ * burst), -Remaining (whole requests left now) and -Reset (seconds until the bucket is full); a
+ * request beyond the bucket is a 429 with Retry-After and does nothing.
+ */
+export function rateLimit(limiter: RateLimiter): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const { program, apiKey } = callerOf(res);
+    const v = limiter.take(apiKey.apiKey, program.rateLimit);
+    res.setHeader('X-RateLimit-Limit', String(v.limit));
+    res.setHeader('X-RateLimit-Remaining', String(v.remaining));
+    res.setHeader('X-RateLimit-Reset', String(v.resetSeconds));
+    if (v.allowed) return next();
+    res.locals.decision = 'rate_limited';
+    res.locals.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;
+    next(new ApiError(429, messages.tooManyRequests, undefined, { 'Retry-After': String(v.retryAfter) }));
+  };
+}

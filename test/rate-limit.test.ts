@@ -1,0 +1,114 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../src/gateway/rate-limit.js';
+import { messages } from '../src/http/errors.js';
+import { apiClient, controlClient } from './helpers/client.js';
+import { fixtureCardholder as F } from './helpers/data.js';
+import { useMock } from './helpers/mock.js';
+
+const mock = useMock();
+const api = () => apiClient(mock());
+const control = () => controlClient(mock());
+const approved = `/v2/cardholders/${F.approved}`;
+
+async function setRateLimit(programId: number, requestsPerSecond: number, burst: number) {
+  const res = await control().put(`/_mock/programs/${programId}/rate-limit`, { requestsPerSecond, burst });
+  expect(res.status, res.text).toBe(200);
+  expect(res.body.rateLimit).toEqual({ requestsPerSecond, burst });
+}
+
+describe('the token bucket per API key', () => {
+  it('answers every identified request with X-RateLimit-* headers', async () => {
+    await setRateLimit(1, 10, 5);
+    const res = await api().get(approved);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-ratelimit-limit']).toBe('5');
+    expect(res.headers['x-ratelimit-remaining']).toBe('4');
+    expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a burst beyond the bucket gets 429 with Retry-After; after waiting it, the request succeeds', async () => {
+    await setRateLimit(1, 0.5, 3);
+    const burst = await Promise.all(Array.from({ length: 6 }, () => api().get(approved)));
+    const ok = burst.filter((r) => r.status === 200);
+    const limited = burst.filter((r) => r.status === 429);
+    // 3 tokens, refilled at 1 per 2 s: whatever the machine's speed, at most 5 of 6 pass in under 4 s
+    expect(ok.length).toBeGreaterThanOrEqual(3);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    expect(ok.length + limited.length).toBe(6);
+    const refused = limited[0]!;
+    expect(refused.body).toEqual({ status: 'error', message: messages.tooManyRequests });
+    expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    expect(refused.headers['x-ratelimit-remaining']).toBe('0');
+    expect(refused.headers['x-ratelimit-limit']).toBe('3');
+    const journal = await control().get('/_mock/requests?status=429');
+    expect(journal.body.items[0]).toMatchObject({ decision: 'rate_limited', status: 429, programId: 1, reason: 'bucket of 3 at 0.5/s is empty' });
+
+    await sleep(Number(refused.headers['retry-after']) * 1000);
+    expect((await api().get(approved)).status).toBe(200);
+  });
+
+  it('keeps a bucket per API key: another key of the same program still gets through', async () => {
+    await setRateLimit(1, 0.01, 1);
+    expect((await api().get(approved)).status).toBe(200);
+    expect((await api().get(approved)).status).toBe(429);
+    const issued = await control().post('/_mock/programs/1/api-keys');
+    expect((await apiClient(mock(), { apiKey: issued.body.apiKey }).get(approved)).status).toBe(200);
+  });
+
+  it('a reset clears the buckets', async () => {
+    await setRateLimit(1, 0.01, 1);
+    await api().get(approved);
+    expect((await api().get(approved)).status).toBe(429);
+    await control().post('/_mock/reset');
+    await setRateLimit(1, 0.01, 1);
+    expect((await api().get(approved)).status).toBe(200);
+  });
+
+  it('refuses before faults and validation: a rate-limited request does not reach a fault rule', async () => {
+    await setRateLimit(1, 0.01, 1);
+    await control().post('/_mock/faults', { id: 'f', fault: { type: 'status', status: 503 } });
+    expect((await api().get(approved)).status).toBe(503);
+    const res = await api().get(approved);
+    expect(res.status).toBe(429);
+    expect(res.headers['x-mock-fault']).toBeUndefined();
+  });
+});
+
+describe('PUT /_mock/programs/{id}/rate-limit', () => {
+  it.each([
+    [{ requestsPerSecond: 0, burst: 1 }, 422],
+    [{ requestsPerSecond: 1, burst: 0 }, 422],
+    [{ requestsPerSecond: 1, burst: 1.5 }, 400],
+    [{ requestsPerSecond: '1', burst: 1 }, 400],
+    [{ requestsPerSecond: 1 }, 400],
+  ])('rejects %j with %i and changes nothing', async (body, status) => {
+    const res = await control().put('/_mock/programs/1/rate-limit', body);
+    expect(res.status).toBe(status);
+    expect((await control().get('/_mock/programs/1')).body.rateLimit).toEqual({ requestsPerSecond: 100, burst: 200 });
+  });
+
+  it('answers 404 for an unknown program', async () => {
+    expect((await control().put('/_mock/programs/99/rate-limit', { requestsPerSecond: 1, burst: 1 })).status).toBe(404);
+  });
+
+  it('onboarded programs get 100 requests per second with a burst of 200', async () => {
+    const res = await control().post('/_mock/programs', { tenantName: 'Rate Co', programName: 'Rate Card', environment: 'staging', allowlist: ['127.0.0.1'], domains: ['rate.example.test'] });
+    expect(res.status).toBe(201);
+    expect(res.body.program.rateLimit).toEqual({ requestsPerSecond: 100, burst: 200 });
+  });
+});
+
+describe('RateLimiter arithmetic (real time injected)', () => {
+  it('refills at requestsPerSecond up to the burst, and says when to retry', () => {
+    const limiter = new RateLimiter();
+    const limit = { requestsPerSecond: 2, burst: 3 };
+    const at = (ms: number) => limiter.take('k', limit, ms);
+    expect([at(0), at(0), at(0)].map((v) => [v.allowed, v.remaining])).toEqual([[true, 2], [true, 1], [true, 0]]);
+    expect(at(100)).toMatchObject({ allowed: false, remaining: 0, retryAfter: 1, limit: 3 });
+    expect(at(600)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(at(10_000)).toMatchObject({ allowed: true, remaining: 2, resetSeconds: 1 });
+    expect(limiter.take('k', { requestsPerSecond: 0.1, burst: 1 }, 10_000)).toMatchObject({ allowed: true, remaining: 0, resetSeconds: 10 });
+    expect(limiter.take('k', { requestsPerSecond: 0.1, burst: 1 }, 10_001)).toMatchObject({ allowed: false, retryAfter: 10 });
+  });
+});
