@@ -12,7 +12,7 @@ import { startMock } from '../src/mock.js';
 import { loadFixtures } from '../src/store/fixtures.js';
 import type { State } from '../src/store/state.js';
 import { Store } from '../src/store/store.js';
-import { apiClient } from './helpers/client.js';
+import { apiClient, controlClient } from './helpers/client.js';
 import { cardholderBody, fixtureCardholder as F, fixtureKeys } from './helpers/data.js';
 import { runMockToExit, spawnMock } from './helpers/process.js';
 
@@ -231,15 +231,19 @@ describe('memory stays bounded under a long request stream', () => {
 
   it('a mock serving thousands of requests holds no more memory than its journal and store explain', async () => {
     const m = await startMock({ validateResponses: true });
+    // past the fixture rate limit, so the stream reaches the operations (and the idempotency layer)
+    expect((await controlClient(m).put('/_mock/programs/1/rate-limit', { requestsPerSecond: 100_000, burst: 100_000 })).status).toBe(200);
     const client = m.certs.clients.get(1)!;
     const agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: m.certs.ca.certPem, cert: client.certPem, key: client.keyPem });
     const url = new URL(m.apiUrl);
+    const statuses = new Map<number, number>();
     const send = (method: string, p: string, body?: unknown, fresh = false) =>
       new Promise<number>((resolve, reject) => {
         const req = https.request(
           { host: url.hostname, port: url.port, method, path: p, agent: fresh ? false : agent, ca: m.certs.ca.certPem, cert: client.certPem, key: client.keyPem, headers: { 'X-API-Key': fixtureKeys.staging, 'Idempotency-Key': `k-${Math.random()}`, ...(body ? { 'Content-Type': 'application/json' } : {}) } },
           (res) => {
             res.resume();
+            statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
             res.on('end', () => resolve(res.statusCode!));
           },
         );
@@ -267,6 +271,8 @@ describe('memory stays bounded under a long request stream', () => {
       // 2,400 more journal entries are well under 2 MB; anything kept per request or per connection would show
       expect(grown).toBeLessThan(8 * 2 ** 20);
       expect(m.journal.size).toBeLessThanOrEqual(m.journal.capacity);
+      // the stream was served, not refused: reads and writes succeeded, unknown ids were 404s
+      expect([...statuses.keys()].sort()).toEqual([200, 404]);
       expect(m.store.state.cardholders.length).toBe((await loadFixtures('default')).cardholders.length);
     } finally {
       agent.destroy();
