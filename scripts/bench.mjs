@@ -103,7 +103,7 @@ async function main() {
     for (const records of scales) figures.storeScale.push(await scaleRow(records));
   }
 
-  const result = { date: new Date().toISOString(), build: dist, machine, settings: { duration, connections, keepAlive: true, loadGenerator: 'autocannon 9, in the bench process' }, rows, figures };
+  const result = { date: new Date().toISOString(), build: path.relative(root, dist) || dist, machine, settings: { duration, connections, keepAlive: true, loadGenerator: 'autocannon 9, in the bench process' }, rows, figures };
   print(result);
   const dir = path.join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
