@@ -126,12 +126,12 @@ export function recordDeposit(
   return { deposit, account };
 }
 
-/** Moves every deposit whose clearing time has come into its account's available balance. Returns how many cleared. */
 /** Whether a deposit's funds become available at `now` and have not yet. */
 export function depositDue(deposit: Deposit, now: number): boolean {
   return !deposit.cleared && deposit.clearsAt !== null && deposit.clearsAt <= now;
 }
 
+/** Moves every deposit whose clearing time has come into its account's available balance. Returns how many cleared. */
 export function clearDueDeposits(state: State, now: number): number {
   let cleared = 0;
   for (const deposit of state.deposits) {

@@ -23,11 +23,13 @@ interface Job {
 }
 
 /**
- * The state behind a private lowdb handle. Two ways to change it:
- * - `transact(change)`: a synchronous change, tracked; only what it changed is appended to the
- *   change log (many concurrent transactions share one write and one fdatasync), and a change that
- *   throws or whose write fails is undone. Mutations of the platform go this way.
- * - change `state` in place, then `commit()`: the whole state is written (lowdb snapshot).
+ * The state behind a private lowdb handle (the snapshot file) and its change log. Two ways to change it:
+ * - `transact(change)` (or `begin()` for several changes written together): a synchronous change,
+ *   tracked; only what it changed is appended to the change log (concurrent transactions share one
+ *   write and one fdatasync), and a change that throws or whose write fails is undone.
+ * - change `state` in place, then `commit()` at once: the whole state is written (lowdb snapshot).
+ *   An in-place change must always be followed by `commit()`: the change log records slots by
+ *   position and replays onto the last snapshot.
  * Either way the write is on disk before the promise resolves.
  */
 export class Store {
@@ -130,7 +132,7 @@ export class Store {
   begin(): Transaction {
     return new Transaction(
       () => this.#db.data,
-      (line, undo) => (this.#log ? this.#enqueue(line, undo) : Promise.resolve()),
+      (line, undo) => this.#enqueue(line, undo),
       () => this.#writing,
     );
   }
