@@ -32,20 +32,33 @@ export function singleAddress(text: string): string | null {
   return c && c.prefix === (c.family === 'ipv4' ? 32 : 128) ? c.address : null;
 }
 
-const cache = new WeakMap<readonly string[], net.BlockList>();
+interface CompiledAllowlist {
+  list: net.BlockList;
+  /** answers per caller IP: callers are few, and BlockList.check allocates on every call */
+  answers: Map<string, boolean>;
+}
+
+const cache = new WeakMap<readonly string[], CompiledAllowlist>();
+const MAX_REMEMBERED_CALLERS = 1024;
 
 /** Whether the caller IP is inside any CIDR of the list. Lists are compiled once per array instance. */
 export function ipAllowed(allowlist: readonly string[], ip: string): boolean {
-  let list = cache.get(allowlist);
-  if (!list) {
-    list = new net.BlockList();
+  let compiled = cache.get(allowlist);
+  if (!compiled) {
+    const list = new net.BlockList();
     for (const entry of allowlist) {
       const c = parseCidr(entry);
       if (c) list.addSubnet(c.address, c.prefix, c.family);
     }
-    cache.set(allowlist, list);
+    compiled = { list, answers: new Map() };
+    cache.set(allowlist, compiled);
   }
-  const address = normalizeIp(ip);
-  const family = net.isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  return list.check(address, family);
+  let allowed = compiled.answers.get(ip);
+  if (allowed === undefined) {
+    const address = normalizeIp(ip);
+    allowed = compiled.list.check(address, net.isIP(address) === 6 ? 'ipv6' : 'ipv4');
+    if (compiled.answers.size >= MAX_REMEMBERED_CALLERS) compiled.answers.clear();
+    compiled.answers.set(ip, allowed);
+  }
+  return allowed;
 }

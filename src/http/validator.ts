@@ -18,7 +18,9 @@ function memoisePathToRegexp(): void {
   const cache = new Map<string, ReturnType<PathToRegexp>>();
   const memoised: PathToRegexp & { memoised?: true } = (path, options = {}) => {
     if (typeof path !== 'string') return original(path, options);
-    const key = `${JSON.stringify(options)} ${path}`;
+    // lookupRoute passes only {sensitive, strict}: a cheap key for those, the full options otherwise
+    const plain = Object.keys(options).every((k) => k === 'sensitive' || k === 'strict');
+    const key = `${plain ? `${options.sensitive ? 's' : '-'}${options.strict ? 't' : '-'}` : JSON.stringify(options)} ${path}`;
     let compiled = cache.get(key);
     if (!compiled) {
       compiled = original(path, options);

@@ -8,10 +8,8 @@ export function journalRecorder(journal: Journal, clock: Clock) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     const time = clock.nowMs();
-    let done = false;
-    const record = () => {
-      if (done) return;
-      done = true;
+    // 'close' comes once per response: after it finished, or when the connection dropped first
+    res.once('close', () => {
       journal.record({
         id: res.locals.requestId as string,
         time,
@@ -25,9 +23,7 @@ export function journalRecorder(journal: Journal, clock: Clock) {
         fault: (res.locals.fault as string | undefined) ?? null,
         reason: (res.locals.reason as string | undefined) ?? null,
       });
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
     next();
   };
 }
