@@ -13,10 +13,10 @@ import { allowCallers } from './domain/allow-callers.js';
 import { FaultEngine } from './faults/engine.js';
 import { faultInjection } from './faults/middleware.js';
 import { staticResolver, systemResolver } from './gateway/fcrdns.js';
-import { normalizeIp } from './gateway/ip.js';
 import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
 import { idempotency } from './idempotency/middleware.js';
 import { Journal } from './journal/journal.js';
+import { journalTlsRefusals } from './journal/tls-refusals.js';
 import { createLogger, type Logger } from './logger.js';
 import { defaultGateway } from './net/default-gateway.js';
 import { createPlatformApp } from './platform/app.js';
@@ -24,7 +24,7 @@ import { Snapshots } from './state/snapshots.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
 import { Store } from './store/store.js';
-import { apiServerTlsOptions, classifyTlsRefusal, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
+import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -154,21 +154,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const apiServer = https.createServer(apiServerTlsOptions(certs), platformApp);
   apiServer.keepAliveTimeout = 65_000;
   await certificates.attach(apiServer);
-  apiServer.on('tlsClientError', (err, socket) => {
-    journal.record({
-      id: `tls_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
-      time: clock.nowMs(),
-      method: null,
-      path: null,
-      status: null,
-      decision: 'tls_refused',
-      programId: null,
-      remoteAddress: socket.remoteAddress ? normalizeIp(socket.remoteAddress) : null,
-      durationMs: null,
-      fault: null,
-      reason: classifyTlsRefusal(err, socket),
-    });
-  });
+  journalTlsRefusals(apiServer, journal, clock);
 
   /** After the whole state changed (reset, import, restore): runtime that described the old state starts over. */
   const replaceState = async (next: State) => {

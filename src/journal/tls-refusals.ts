@@ -1,0 +1,26 @@
+import type { Server } from 'node:tls';
+import type { Clock } from '../clock.js';
+import { normalizeIp } from '../gateway/ip.js';
+import { classifyTlsRefusal } from '../tls/index.js';
+import type { Journal } from './journal.js';
+
+let counter = 0;
+
+/** Refused handshakes never reach HTTP: the journal records them from the TLS server, with their reason. */
+export function journalTlsRefusals(server: Server, journal: Journal, clock: Clock): void {
+  server.on('tlsClientError', (err, socket) => {
+    journal.record({
+      id: `tls_${Date.now().toString(36)}${(++counter).toString(36)}`,
+      time: clock.nowMs(),
+      method: null,
+      path: null,
+      status: null,
+      decision: 'tls_refused',
+      programId: null,
+      remoteAddress: socket.remoteAddress ? normalizeIp(socket.remoteAddress) : null,
+      durationMs: null,
+      fault: null,
+      reason: classifyTlsRefusal(err, socket),
+    });
+  });
+}
