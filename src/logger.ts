@@ -6,14 +6,34 @@ export interface Logger {
   error(message: string, err?: unknown): void;
 }
 
+/** Per stream, whether its reader is gone; absent until the first write watches the stream. */
+const readerGone = new WeakMap<NodeJS.WritableStream, boolean>();
+
+/**
+ * Writes unless the stream's reader is gone. With stdout piped into `head`, a write after head
+ * exited fails with EPIPE, emitted as an 'error' event that would crash the mock: the mock keeps
+ * serving (and stops cleanly) and drops the lines nobody reads. Any other stream error still throws.
+ */
+export function write(stream: NodeJS.WritableStream, text: string): void {
+  let gone = readerGone.get(stream);
+  if (gone === undefined) {
+    readerGone.set(stream, (gone = false));
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      readerGone.set(stream, true);
+    });
+  }
+  if (!gone) stream.write(text);
+}
+
 export function createLogger(level: Config['logLevel']): Logger {
-  const out = (message: string) => process.stdout.write(`${message}\n`);
+  const out = (message: string) => write(process.stdout, `${message}\n`);
   return {
     info: (m) => level !== 'silent' && out(m),
     debug: (m) => level === 'debug' && out(m),
     error: (m, err) => {
       if (level === 'silent') return;
-      process.stderr.write(`${m}${err instanceof Error ? `\n${err.stack}` : err ? ` ${String(err)}` : ''}\n`);
+      write(process.stderr, `${m}${err instanceof Error ? `\n${err.stack}` : err ? ` ${String(err)}` : ''}\n`);
     },
   };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { banner } from './banner.js';
 import { ConfigError, HELP, loadConfig } from './config.js';
+import { write } from './logger.js';
 import { startMock } from './mock.js';
 import { StoreFileError } from './store/store.js';
 
@@ -8,12 +9,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig(process.argv.slice(2), process.env);
   if (config === 'help') {
-    process.stdout.write(HELP);
+    write(process.stdout, HELP);
     return;
   }
   const mock = await startMock(config);
-  mock.logger.info(banner(mock));
-  mock.logger.info(`\n  ready in ${Math.round(performance.now() - started)} ms`);
+  // the handlers come before the banner: whoever waits for "ready" may send a signal right away
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  mock.logger.info(banner(mock));
+  mock.logger.info(`\n  ready in ${Math.round(performance.now() - started)} ms`);
 }
 
 main().catch((err: unknown) => {

@@ -72,6 +72,22 @@ describe('the CLI as a user runs it', () => {
     expect(await readFile(file, 'utf8')).toBe('{"version":1,"programs":[');
   });
 
+  it('keeps running, and stops cleanly, once the reader of its stdout is gone (piped into head)', async () => {
+    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir);
+    let stderr = '';
+    mock.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    mock.child.stdout!.destroy();
+    const exited = new Promise<[number | null, string | null]>((r) => mock.child.once('exit', (code, signal) => r([code, signal])));
+    mock.child.kill('SIGTERM');
+    expect(await exited).toEqual([0, null]);
+    expect(stderr).not.toMatch(/EPIPE/);
+  });
+
+  it('prints --help into a pipe nobody reads without crashing', async () => {
+    const result = await runMockToExit(['--help'], dir, { closeStdout: true });
+    expect(result).toEqual({ code: 0, output: '' });
+  });
+
   it('names every bad setting at once', async () => {
     const result = await runMockToExit(['--log-level', 'loud', '--port', '99999'], dir);
     expect(result.code).toBe(1);

@@ -46,11 +46,12 @@ export function spawnMock(args: string[], cwd: string): Promise<MockProcess> {
   });
 }
 
-/** Runs the CLI to completion (for start-up failures). */
-export function runMockToExit(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+/** Runs the CLI to completion (for start-up failures); `closeStdout`: nobody reads its stdout (`| true`). */
+export function runMockToExit(args: string[], cwd: string, { closeStdout = false } = {}): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, cli(args), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  if (closeStdout) child.stdout.destroy();
+  else child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
