@@ -148,7 +148,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),
-      resolver: () => (config.dnsResolver === 'system' ? systemResolver : staticResolver(() => store.state.dns)),
+      resolver: config.dnsResolver === 'system' ? systemResolver : staticResolver(() => store.state.dns),
     },
   });
   const apiServer = https.createServer(apiServerTlsOptions(certs), platformApp);

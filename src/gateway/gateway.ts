@@ -11,7 +11,8 @@ export interface GatewayDeps {
   state: () => State;
   /** programId of a client certificate serial, or undefined when the mock never issued it */
   certificateOwner: (serial: string) => number | undefined;
-  resolver: () => HostResolver;
+  /** for FCrDNS; the static one reads the DNS table at call time */
+  resolver: HostResolver;
 }
 
 export interface Caller {
@@ -41,7 +42,7 @@ export function gateway(deps: GatewayDeps): RequestHandler {
     if (!ipAllowed(program.allowlist, ip)) {
       return next(refuse(res, 'ip_not_allowlisted', new ApiError(403, messages.ipNotAuthorized)));
     }
-    if (program.fcrdns && !(await confirmedName(ip, identity.domains, deps.resolver()))) {
+    if (program.fcrdns && !(await confirmedName(ip, identity.domains, deps.resolver))) {
       return next(refuse(res, 'fcrdns_failed', new ApiError(403, messages.ipNotAuthorized)));
     }
     const presented = req.get('x-api-key');

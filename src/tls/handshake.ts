@@ -74,8 +74,6 @@ export function classifyTlsRefusal(
   return 'handshake_failed';
 }
 
-type SecureServer = TlsServer;
-
 /**
  * Certificate revocation without restart.
  *
@@ -92,9 +90,8 @@ type SecureServer = TlsServer;
  */
 export class Revocations {
   private readonly revoked = new Set<string>();
-  private readonly servers = new Set<SecureServer>();
+  private readonly servers = new Set<TlsServer>();
   private readonly socketsBySerial = new Map<string, Set<TLSSocket>>();
-  private currentCrl: string | undefined;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -104,21 +101,12 @@ export class Revocations {
     for (const serial of initiallyRevoked) this.revoked.add(canonicalSerial(serial));
   }
 
-  /** The CRL currently installed (undefined until the first change). */
-  get crlPem(): string | undefined {
-    return this.currentCrl;
-  }
-
-  get revokedSerials(): string[] {
-    return [...this.revoked];
-  }
-
   isRevoked(serial: string): boolean {
     return this.revoked.has(canonicalSerial(serial));
   }
 
   /** Starts tracking a server; if serials are already revoked, installs their CRL. */
-  async attach(server: SecureServer): Promise<void> {
+  async attach(server: TlsServer): Promise<void> {
     this.servers.add(server);
     server.prependListener('secureConnection', (socket: TLSSocket) => this.onSecureConnection(server, socket));
     server.once('close', () => this.servers.delete(server));
@@ -139,7 +127,7 @@ export class Revocations {
     return this.apply();
   }
 
-  private onSecureConnection(server: SecureServer, socket: TLSSocket): void {
+  private onSecureConnection(server: TlsServer, socket: TLSSocket): void {
     const serialNumber = socket.getPeerCertificate().serialNumber;
     if (!serialNumber) return;
     const serial = canonicalSerial(serialNumber);
@@ -165,7 +153,6 @@ export class Revocations {
   private apply(): Promise<void> {
     const run = async (): Promise<void> => {
       const crl = await createCrl(this.set.ca, this.revoked);
-      this.currentCrl = crl;
       for (const server of this.servers) {
         server.setSecureContext(apiServerTlsOptions(this.set, crl));
         server.setTicketKeys(randomBytes(48));

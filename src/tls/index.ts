@@ -18,7 +18,6 @@ export {
   type IssueOptions,
 } from './issue.js';
 export { toPkcs12 } from './pkcs12.js';
-export { createCrl } from './crl.js';
 export { loadOrCreateCertificates, clearCertificateCache } from './store.js';
 export { apiServerTlsOptions, classifyTlsRefusal, Revocations } from './handshake.js';
-export { readPeerIdentity, parseSubjectAltName, normalizeIp } from './peer.js';
+export { readPeerIdentity } from './peer.js';
