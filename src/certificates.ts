@@ -59,8 +59,8 @@ export class CertificateService {
     }
   }
 
-  record(state: State, programId: number, domains: string[], issued: IssuedCertificate): void {
-    state.certificates.push({ serial: issued.serial, programId, domains, notBefore: issued.notBefore, notAfter: issued.notAfter, createdAt: Math.floor(Date.now() / 1000) });
+  record(state: State, programId: number, domains: string[], issued: IssuedCertificate, now: number): void {
+    state.certificates.push({ serial: issued.serial, programId, domains, notBefore: issued.notBefore, notAfter: issued.notAfter, createdAt: now });
   }
 
   list(state: State): CertificateListItem[] {

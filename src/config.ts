@@ -148,8 +148,9 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     const raw = pick(flag, key);
     return raw === undefined ? fallback : attempt(() => parseCount(key, raw, min), fallback);
   };
+  const list = (flag: string | undefined, key: string): string[] => (pick(flag, key) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const clearing = pick(values['deposit-clearing-seconds'], 'DEPOSIT_CLEARING_SECONDS');
-  const allowCallers = (pick(values['allow-callers'], 'ALLOW_CALLERS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const allowCallers = list(values['allow-callers'], 'ALLOW_CALLERS');
   for (const entry of allowCallers) {
     if (entry !== 'gateway' && !isIP(entry)) problems.push(`ALLOW_CALLERS entries must be IP addresses or "gateway", got "${entry}"`);
   }
@@ -162,7 +163,7 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     fixtures: pick(values.fixtures, 'FIXTURES') ?? defaults.fixtures,
     controlToken: pick(values['control-token'], 'CONTROL_TOKEN') ?? null,
     logLevel: logLevel as Config['logLevel'],
-    tlsServerNames: (pick(values['tls-server-names'], 'TLS_SERVER_NAMES') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    tlsServerNames: list(values['tls-server-names'], 'TLS_SERVER_NAMES'),
     faultHeader: values['no-fault-header'] ? false : faultHeaderEnv ? attempt(() => parseBoolSwitch('FAULT_HEADER', faultHeaderEnv), true) : true,
     dnsResolver: dnsResolver as Config['dnsResolver'],
     validateResponses: false,

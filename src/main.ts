@@ -19,7 +19,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     mock.logger.info(`${signal}: stopping`);
-    void mock.close().then(() => process.exit(0));
+    mock.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        mock.logger.error('stopping failed:', err);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -31,7 +31,7 @@ export function certificatesRouter(deps: ControlDeps): Router {
       { tenantName: program.tenantName, programName: program.programName, domains },
       { csrPem: body.csrPem, validDays: body.validDays, notBefore },
     );
-    deps.certificates.record(deps.store.state, program.programId, domains, issued);
+    deps.certificates.record(deps.store.state, program.programId, domains, issued, deps.clock.now());
     await deps.store.commit();
     res.status(201).json({ ...issued, programId: program.programId, caPem: deps.certificates.caPem });
   });

@@ -23,7 +23,7 @@ export function programsRouter(deps: ControlDeps): Router {
     const domains = checkDomains(input.domains);
     const issued = await deps.certificates.issue({ tenantName: input.tenantName, programName: input.programName, domains }, {});
     const { program, apiKey } = createProgram(state(), input, deps.clock.now());
-    deps.certificates.record(state(), program.programId, domains, issued);
+    deps.certificates.record(state(), program.programId, domains, issued, deps.clock.now());
     await deps.store.commit();
     res.status(201).json({
       programId: program.programId,

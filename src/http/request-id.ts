@@ -5,9 +5,14 @@ import type { NextFunction, Request, Response } from 'express';
 const prefix = randomBytes(5).toString('hex');
 let counter = 0;
 
+/** A journal id: `req_` for requests, `tls_` for refused handshakes. */
+export function nextId(kind: 'req' | 'tls'): string {
+  return `${kind}_${prefix}${(++counter).toString(36).padStart(8, '0')}`;
+}
+
 /** Every response carries X-Request-Id; the journal stores the same id. */
 export function requestId(_req: Request, res: Response, next: NextFunction): void {
-  const id = `req_${prefix}${(++counter).toString(36).padStart(8, '0')}`;
+  const id = nextId('req');
   res.locals.requestId = id;
   res.setHeader('X-Request-Id', id);
   next();

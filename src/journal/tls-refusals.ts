@@ -1,16 +1,15 @@
 import type { Server } from 'node:tls';
 import type { Clock } from '../clock.js';
 import { normalizeIp } from '../gateway/ip.js';
+import { nextId } from '../http/request-id.js';
 import { classifyTlsRefusal } from '../tls/index.js';
 import type { Journal } from './journal.js';
-
-let counter = 0;
 
 /** Refused handshakes never reach HTTP: the journal records them from the TLS server, with their reason. */
 export function journalTlsRefusals(server: Server, journal: Journal, clock: Clock): void {
   server.on('tlsClientError', (err, socket) => {
     journal.record({
-      id: `tls_${Date.now().toString(36)}${(++counter).toString(36)}`,
+      id: nextId('tls'),
       time: clock.nowMs(),
       method: null,
       path: null,
