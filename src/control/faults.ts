@@ -8,7 +8,9 @@ export function faultsRouter(deps: ControlDeps): Router {
   const view = (rule: FaultRule) => ({ ...rule, ...deps.faults.counters(rule) });
   /** the live rules; rules whose ttl ran out leave the store here */
   const live = async () => {
-    if (pruneExpiredRules(deps.store.state, deps.clock.now()) > 0) await deps.store.commit();
+    const expired = pruneExpiredRules(deps.store.state, deps.clock.now());
+    for (const rule of expired) deps.faults.forget(rule.id);
+    if (expired.length) await deps.store.commit();
     return faultRules(deps.store.state);
   };
 

@@ -1,11 +1,13 @@
 import type { Response } from 'express';
 import { compileTemplate } from '../http/routes.js';
 import { mulberry32 } from './prng.js';
-import type { Fault, FaultMatch, FaultRule, RequestFacts } from './types.js';
+import type { Fault, FaultRule, RequestFacts } from './types.js';
 
 /** Runtime of a rule: how many requests it saw and fired for, and its random streams. Not persisted. */
 interface RuleRuntime {
   rule: FaultRule;
+  /** the rule's match.path, compiled once */
+  path: (path: string) => boolean;
   matched: number;
   fired: number;
   /** decides fired or passed: one draw per considered request */
@@ -26,24 +28,20 @@ export interface RuleCounters {
   remaining: number | null;
 }
 
-const pathMatchers = new Map<string, (path: string) => boolean>();
-
-function pathMatcher(rulePath: string): (path: string) => boolean {
-  let m = pathMatchers.get(rulePath);
-  if (!m) {
-    const regex = rulePath.includes('{') ? compileTemplate(rulePath) : null;
-    m = regex ? (p) => regex.test(p) : (p) => p === rulePath;
-    pathMatchers.set(rulePath, m);
-  }
-  return m;
+function pathMatcher(rulePath: string | undefined): (path: string) => boolean {
+  if (rulePath === undefined) return () => true;
+  if (!rulePath.includes('{')) return (p) => p === rulePath;
+  const regex = compileTemplate(rulePath);
+  return (p) => regex.test(p);
 }
 
-function matches(match: FaultMatch, facts: RequestFacts): boolean {
+function matches(rt: RuleRuntime, facts: RequestFacts): boolean {
+  const { match } = rt.rule;
   return (
     (match.method === undefined || match.method === facts.method) &&
     (match.programId === undefined || match.programId === facts.programId) &&
     (match.apiKey === undefined || match.apiKey === facts.apiKey) &&
-    (match.path === undefined || pathMatcher(match.path)(facts.path))
+    rt.path(facts.path)
   );
 }
 
@@ -61,7 +59,7 @@ export class FaultEngine {
     let rt = this.#runtime.get(rule.id);
     // a rule object replaced under the same id (import, restore) starts afresh
     if (!rt || rt.rule !== rule) {
-      rt = { rule, matched: 0, fired: 0, fires: mulberry32(rule.seed), jitter: mulberry32(rule.seed ^ 0x9e3779b9) };
+      rt = { rule, path: pathMatcher(rule.match.path), matched: 0, fired: 0, fires: mulberry32(rule.seed), jitter: mulberry32(rule.seed ^ 0x9e3779b9) };
       this.#runtime.set(rule.id, rt);
     }
     return rt;
@@ -71,8 +69,8 @@ export class FaultEngine {
   choose(rules: FaultRule[], facts: RequestFacts, now: number): ChosenFault | null {
     for (const rule of rules) {
       if (rule.expiresAt !== null && now >= rule.expiresAt) continue;
-      if (!matches(rule.match, facts)) continue;
       const rt = this.#runtimeOf(rule);
+      if (!matches(rt, facts)) continue;
       rt.matched++;
       if (rt.matched <= rule.skip) continue;
       if (rule.times !== null && rt.fired >= rule.times) continue;

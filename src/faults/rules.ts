@@ -123,12 +123,12 @@ export function removeFaultRule(state: State, id: string): FaultRule {
   return rule;
 }
 
-/** Drops rules whose ttlSeconds ran out on the mock's clock; returns how many. */
-export function pruneExpiredRules(state: State, now: number): number {
+/** Drops rules whose ttlSeconds ran out on the mock's clock; returns them. */
+export function pruneExpiredRules(state: State, now: number): FaultRule[] {
   const rules = faultRules(state);
-  const live = rules.filter((r) => r.expiresAt === null || now < r.expiresAt);
-  state.faults = live;
-  return rules.length - live.length;
+  const expired = rules.filter((r) => r.expiresAt !== null && now >= r.expiresAt);
+  if (expired.length) state.faults = rules.filter((r) => !expired.includes(r));
+  return expired;
 }
 
 /** A one-line description for the journal's reason, e.g. `after-commit then status 500`. */

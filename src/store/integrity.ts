@@ -38,7 +38,7 @@ export function checkIntegrity(state: State): FieldError[] {
       seen.add(item[idField]);
     });
     if (sequence) {
-      const highest = Math.max(0, ...items.map((item) => item[idField] as number));
+      const highest = items.reduce((max, item) => Math.max(max, item[idField] as number), 0);
       if ((state.sequences[sequence] ?? 0) < highest) {
         errors.push({ field: `sequences.${sequence}`, message: `must be at least the highest ${idField} (${highest}), or new ids would collide` });
       }

@@ -25,6 +25,11 @@ type Obj = Record<string | symbol, unknown>;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
 
+/** Where a slot lives: its parent (the root, or the collection it is under) and its key there. */
+function locate(root: Obj, path: Path): { parent: unknown; key: string } {
+  return path.length === 1 ? { parent: root, key: path[0] } : { parent: root[path[0]], key: path[1] };
+}
+
 /** Array methods that only look: they run on the raw array (no per-element proxy) and wrap what they return. */
 const LOOKUPS = new Set<string | symbol>(['find', 'findLast', 'findIndex', 'findLastIndex', 'indexOf', 'lastIndexOf', 'includes', 'some', 'every', 'filter']);
 
@@ -58,9 +63,7 @@ export class Tracker {
     const out: Change[] = [];
     const lengths: Change[] = [];
     for (const { path } of this.#saved.values()) {
-      const [k0, k1] = path;
-      const parent = path.length === 1 ? this.#root : (this.#root[k0] as Obj | undefined);
-      const key = path.length === 1 ? k0 : k1!;
+      const { parent, key } = locate(this.#root, path);
       const exists = isObject(parent) && Object.prototype.hasOwnProperty.call(parent, key);
       const change: Change = exists ? { p: path, v: parent[key] } : { p: path, deleted: true };
       (key === 'length' && Array.isArray(parent) ? lengths : out).push(change);
@@ -72,8 +75,7 @@ export class Tracker {
   rollback(): void {
     const saved = [...this.#saved.values()].reverse();
     for (const { path, existed, value } of saved) {
-      const parent = path.length === 1 ? this.#root : (this.#root[path[0]] as Obj | undefined);
-      const key = path[path.length - 1]!;
+      const { parent, key } = locate(this.#root, path);
       if (!isObject(parent)) continue;
       if (existed) parent[key] = value;
       else delete parent[key];
@@ -84,8 +86,7 @@ export class Tracker {
   #save(path: Path): void {
     const id = path.join('\u0000');
     if (this.#saved.has(id)) return;
-    const parent = path.length === 1 ? this.#root : (this.#root[path[0]] as Obj);
-    const key = path[path.length - 1]!;
+    const { parent, key } = locate(this.#root, path) as { parent: Obj; key: string };
     // writing an index can grow the array: its length is saved first, so it is restored last
     if (Array.isArray(parent) && key !== 'length') this.#save([path[0], 'length']);
     const existed = Object.prototype.hasOwnProperty.call(parent, key);
@@ -174,10 +175,8 @@ export class Tracker {
 export function applyChanges(root: object, changes: Change[]): void {
   const r = root as Obj;
   for (const c of changes) {
-    const [k0, k1] = c.p;
-    const parent = c.p.length === 1 ? r : (r[k0] as Obj | undefined);
-    if (!isObject(parent)) throw new Error(`change to ${c.p.join('.')} has no parent ${k0}`);
-    const key = c.p.length === 1 ? k0 : k1!;
+    const { parent, key } = locate(r, c.p);
+    if (!isObject(parent)) throw new Error(`change to ${c.p.join('.')} has no parent ${c.p[0]}`);
     if ('deleted' in c) delete parent[key];
     else parent[key] = c.v;
   }
