@@ -44,12 +44,17 @@ function newestFirst<T extends Event>(events: T[]): T[] {
   return events.reverse().sort((a, b) => b.createdAt - a.createdAt);
 }
 
+/** Card transactions and fees share their filters: the scope and the card. */
+function listCardEvents<T extends Event & { cardId: number }>(events: T[], programId: number, q: EventQuery): T[] {
+  return newestFirst(events.filter((e) => inScope(e, programId, q) && (q.cardId === undefined || e.cardId === q.cardId)));
+}
+
 export function listCardTransactions(state: State, programId: number, q: EventQuery): CardTransaction[] {
-  return newestFirst(state.transactions.filter((t) => inScope(t, programId, q) && (q.cardId === undefined || t.cardId === q.cardId)));
+  return listCardEvents(state.transactions, programId, q);
 }
 
 export function listFees(state: State, programId: number, q: EventQuery): CardFee[] {
-  return newestFirst(state.fees.filter((f) => inScope(f, programId, q) && (q.cardId === undefined || f.cardId === q.cardId)));
+  return listCardEvents(state.fees, programId, q);
 }
 
 /** `cardId` matches transfers to that card, `cardholderId` transfers to that cardholder's cards. */
