@@ -10,7 +10,7 @@ import {
   submitKyc,
   updateCardholderContact,
 } from '../domain/cardholders.js';
-import { paginate } from '../domain/paging.js';
+import { paginate, type PageQuery } from '../domain/paging.js';
 import { callerOf } from '../gateway/gateway.js';
 import { idParam, mutate, type PlatformDeps } from './deps.js';
 
@@ -19,9 +19,8 @@ export function cardholdersRouter(deps: PlatformDeps): Router {
 
   router.get('/v2/cardholders', (req, res) => {
     const { program } = callerOf(res);
-    const q = req.query as { limit?: number; offset?: number; status?: number };
-    const page = paginate(listCardholders(deps.store.state, program.programId, q.status), q.limit, q.offset);
-    res.json({ status: 'success', ...page, items: page.items.map(cardholderView) });
+    const q = req.query as PageQuery & { status?: number };
+    res.json({ status: 'success', ...paginate(listCardholders(deps.store.state, program.programId, q.status), q, cardholderView) });
   });
 
   router.post('/v2/cardholders', async (req, res) => {
