@@ -1,6 +1,6 @@
 import { nextId, type CardFee, type IssuerCardStatus, type CardTransaction, type Program, type State, type WalletTransaction } from '../store/state.js';
 import { decimalToMinor, isoDate, minorToDecimal } from './amounts.js';
-import { CardApproval, CardState, findCard, issuerStatusName } from './cards.js';
+import { CardApproval, CardState, cardholderOf, findCard, issuerStatusName } from './cards.js';
 
 export const CURRENCY_CODES = ['USD', 'CAD', 'GBP', 'EUR'] as const;
 /** Foreign-currency spends pay an FX fee of 2% (at least one minor unit), linked by authRefNum (TXN). */
@@ -132,8 +132,7 @@ export function simulateSpend(state: State, program: Program, cardId: number, in
   const home = CURRENCY_CODES[program.currency];
   const merchantCurrency = input.merchantCurrency ?? home;
   const fee = merchantCurrency === home ? 0 : Math.max(1, Math.round(amount * FX_FEE_RATE));
-  const cardholder = state.cardholders.find((c) => c.cardholderId === card.cardholderId);
-  const limit = Math.min(card.transactionLimit, cardholder?.transactionLimit ?? Infinity, program.transactionLimit);
+  const limit = Math.min(card.transactionLimit, cardholderOf(state, card)?.transactionLimit ?? Infinity, program.transactionLimit);
   const declineReason =
     card.cardStatus !== CardApproval.Approved
       ? declineReasons.notIssued
