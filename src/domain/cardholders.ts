@@ -55,6 +55,11 @@ export const cardholderMessages = {
     `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC outcome can be forced only while Under Review (3). Call kyc-submit first.`,
 };
 
+/** The personal details as stored: the optional ones null when not sent (a full edit clears them too). */
+function personalDetails(input: CardholderInput) {
+  return { ...input, adrLine2: input.adrLine2 ?? null, phoneNum: input.phoneNum ?? null };
+}
+
 function applicationLink(): string {
   return `https://kyc.axys-mock.test/session/${randomBytes(12).toString('hex')}`;
 }
@@ -83,9 +88,7 @@ function checkLimit(limit: number | undefined, program: Program): void {
 export function createCardholder(state: State, program: Program, input: CardholderInput, now: number): Cardholder {
   checkLimit(input.transactionLimit, program);
   const cardholder: Cardholder = {
-    ...input,
-    adrLine2: input.adrLine2 ?? null,
-    phoneNum: input.phoneNum ?? null,
+    ...personalDetails(input),
     cardholderId: nextId(state, 'cardholders', 10000),
     programId: program.programId,
     status: CardholderState.Draft,
@@ -105,9 +108,7 @@ export function editCardholder(state: State, program: Program, cardholderId: num
   if (!EDITABLE.has(c.status)) throw new ApiError(409, cardholderMessages.locked(c));
   checkLimit(input.transactionLimit, program);
   Object.assign(c, {
-    ...input,
-    adrLine2: input.adrLine2 ?? null,
-    phoneNum: input.phoneNum ?? null,
+    ...personalDetails(input),
     sumsubEnabled: input.sumsubEnabled ?? c.sumsubEnabled,
     transactionLimit: input.transactionLimit ?? c.transactionLimit,
     updatedAt: now,
