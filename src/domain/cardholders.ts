@@ -3,7 +3,7 @@ import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
 
 /** reference.md 6.1 */
-export const CardholderState = {
+const CardholderState = {
   Pending: 0,
   Approved: 1,
   ComplianceDecline: 2,
@@ -14,22 +14,22 @@ export const CardholderState = {
   AdminDecline: 7,
 } as const satisfies Record<string, CardholderStatus>;
 
-export const statusName: Record<CardholderStatus, string> = {
+const statusName: Record<CardholderStatus, string> = {
   0: 'Pending', 1: 'Approved', 2: 'Compliance Decline', 3: 'Under Review', 4: 'Draft', 5: 'Deleted', 6: 'Error', 7: 'Admin Decline',
 };
 
 /** Full edit (PUT /cardholders/{id}) is possible only in these states (REF:put_cardholders-cardholderid). */
-export const EDITABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
+const EDITABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
 /** kyc-submit: first submission from Draft, re-submission from the declines and Error. */
-export const SUBMITTABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
+const SUBMITTABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
 
 /** Fields that identify the person and are locked while under review or approved (INFERRED lock set). */
-export const LOCKED_FIELDS = [
+const LOCKED_FIELDS = [
   'firstName', 'lastName', 'dob', 'gender', 'nationality', 'placeOfBirth',
   'adrLine1', 'adrLine2', 'city', 'state', 'country', 'zipCode', 'sumsubEnabled',
 ] as const;
 
-export const CONTACT_FIELDS = ['transactionLimit', 'callingCode', 'countryCallingCode', 'phoneNum', 'cellNum', 'emailAdr'] as const;
+const CONTACT_FIELDS = ['transactionLimit', 'callingCode', 'countryCallingCode', 'phoneNum', 'cellNum', 'emailAdr'] as const;
 
 export type CardholderInput = Omit<Cardholder, 'cardholderId' | 'programId' | 'status' | 'applicationLink' | 'createdAt' | 'updatedAt' | 'sumsubEnabled' | 'transactionLimit'> & {
   sumsubEnabled?: 0 | 1;

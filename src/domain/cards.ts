@@ -11,7 +11,7 @@ export const CardApproval = { Pending: 0, Approved: 1, Declined: 2 } as const;
 export const issuerStatusName: Record<IssuerCardStatus, string> = { 0: 'Pending', 1: 'Active', 2: 'On Hold', 3: 'Closed', 4: 'Not Activated' };
 
 /** Design slots with an approved design; the mock approves only the mandatory default slot 0. */
-export const APPROVED_DESIGN_SLOTS: ReadonlySet<number> = new Set([0]);
+const APPROVED_DESIGN_SLOTS: ReadonlySet<number> = new Set([0]);
 
 const stateOf = (card: Card) => `Card ${card.cardId} is ${issuerStatusName[card.issuerCardStatus]} (issuerCardStatus ${card.issuerCardStatus})`;
 

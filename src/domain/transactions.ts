@@ -2,9 +2,9 @@ import { nextId, type CardFee, type IssuerCardStatus, type CardTransaction, type
 import { decimalToMinor, isoDate, minorToDecimal } from './amounts.js';
 import { CardApproval, CardState, cardholderOf, findCard, issuerStatusName } from './cards.js';
 
-export const CURRENCY_CODES = ['USD', 'CAD', 'GBP', 'EUR'] as const;
+const CURRENCY_CODES = ['USD', 'CAD', 'GBP', 'EUR'] as const;
 /** Foreign-currency spends pay an FX fee of 2% (at least one minor unit), linked by authRefNum (TXN). */
-export const FX_FEE_RATE = 0.02;
+const FX_FEE_RATE = 0.02;
 
 export const declineReasons = {
   notActive: (status: IssuerCardStatus) => `card not active (issuerCardStatus ${status} ${issuerStatusName[status]})`,
