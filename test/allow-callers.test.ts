@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
+import { allowCallers } from '../src/domain/allow-callers.js';
+import { ipAllowed } from '../src/gateway/ip.js';
+import { loadFixtures } from '../src/store/fixtures.js';
 import { parseDefaultGateway } from '../src/net/default-gateway.js';
 import { apiClient } from './helpers/client.js';
 import { useMock } from './helpers/mock.js';
@@ -33,6 +36,18 @@ describe('ALLOW_CALLERS / --allow-callers', () => {
   it('names a bad entry', () => {
     expect(() => loadConfig([], { ALLOW_CALLERS: 'gateway,host.docker.internal' })).toThrow(ConfigError);
     expect(() => loadConfig([], { ALLOW_CALLERS: 'gateway,host.docker.internal' })).toThrow('"host.docker.internal"');
+  });
+});
+
+describe('allowCallers on the fixtures', () => {
+  // config accepts any address isIP accepts, so an IPv4-mapped one too: the contract normalises those
+  it('an IPv4-mapped address is allowlisted and registered as the IPv4 address the gateway sees', async () => {
+    const state = allowCallers(await loadFixtures('default'), ['::ffff:127.0.0.2']);
+    for (const program of state.programs) {
+      expect(program.allowlist.at(-1)).toBe('127.0.0.2/32');
+      expect(ipAllowed(program.allowlist, '::ffff:127.0.0.2')).toBe(true);
+    }
+    expect(state.dns.ptr['127.0.0.2']).toEqual(state.programs.map((p) => p.domains[0]));
   });
 });
 

@@ -1,7 +1,12 @@
+import { parseCidr } from '../gateway/ip.js';
 import type { State } from '../store/state.js';
 import { registerDns } from './programs.js';
 
-const hostCidr = (ip: string): string => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
+/** The address as the gateway reads it (an IPv4-mapped one as IPv4), as a single-host CIDR. */
+const hostCidr = (ip: string): string => {
+  const { address, prefix } = parseCidr(ip)!;
+  return `${address}/${prefix}`;
+};
 
 /**
  * Lets extra caller addresses through every program's gateway (ALLOW_CALLERS): each address gets an

@@ -2,9 +2,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { CryptoAddress } from '../store/state.js';
 
 /** Visa test range used by card-network sandboxes: never a real card. */
-export const TEST_BIN = '400000';
+const TEST_BIN = '400000';
 
-export function luhnCheckDigit(payload: string): number {
+function luhnCheckDigit(payload: string): number {
   let sum = 0;
   for (let i = 0; i < payload.length; i++) {
     let d = Number(payload[payload.length - 1 - i]);

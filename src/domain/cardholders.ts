@@ -3,7 +3,7 @@ import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
 
 /** reference.md 6.1 */
-export const CardholderState = {
+const CardholderState = {
   Pending: 0,
   Approved: 1,
   ComplianceDecline: 2,
@@ -14,22 +14,22 @@ export const CardholderState = {
   AdminDecline: 7,
 } as const satisfies Record<string, CardholderStatus>;
 
-export const statusName: Record<CardholderStatus, string> = {
+const statusName: Record<CardholderStatus, string> = {
   0: 'Pending', 1: 'Approved', 2: 'Compliance Decline', 3: 'Under Review', 4: 'Draft', 5: 'Deleted', 6: 'Error', 7: 'Admin Decline',
 };
 
 /** Full edit (PUT /cardholders/{id}) is possible only in these states (REF:put_cardholders-cardholderid). */
-export const EDITABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
+const EDITABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
 /** kyc-submit: first submission from Draft, re-submission from the declines and Error. */
-export const SUBMITTABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
+const SUBMITTABLE: ReadonlySet<CardholderStatus> = new Set([2, 4, 6, 7]);
 
 /** Fields that identify the person and are locked while under review or approved (INFERRED lock set). */
-export const LOCKED_FIELDS = [
+const LOCKED_FIELDS = [
   'firstName', 'lastName', 'dob', 'gender', 'nationality', 'placeOfBirth',
   'adrLine1', 'adrLine2', 'city', 'state', 'country', 'zipCode', 'sumsubEnabled',
 ] as const;
 
-export const CONTACT_FIELDS = ['transactionLimit', 'callingCode', 'countryCallingCode', 'phoneNum', 'cellNum', 'emailAdr'] as const;
+const CONTACT_FIELDS = ['transactionLimit', 'callingCode', 'countryCallingCode', 'phoneNum', 'cellNum', 'emailAdr'] as const;
 
 export type CardholderInput = Omit<Cardholder, 'cardholderId' | 'programId' | 'status' | 'applicationLink' | 'createdAt' | 'updatedAt' | 'sumsubEnabled' | 'transactionLimit'> & {
   sumsubEnabled?: 0 | 1;
@@ -54,6 +54,11 @@ export const cardholderMessages = {
   validateNotUnderReview: (c: Cardholder) =>
     `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC outcome can be forced only while Under Review (3). Call kyc-submit first.`,
 };
+
+/** The personal details as stored: the optional ones null when not sent (a full edit clears them too). */
+function personalDetails(input: CardholderInput) {
+  return { ...input, adrLine2: input.adrLine2 ?? null, phoneNum: input.phoneNum ?? null };
+}
 
 function applicationLink(): string {
   return `https://kyc.axys-mock.test/session/${randomBytes(12).toString('hex')}`;
@@ -83,9 +88,7 @@ function checkLimit(limit: number | undefined, program: Program): void {
 export function createCardholder(state: State, program: Program, input: CardholderInput, now: number): Cardholder {
   checkLimit(input.transactionLimit, program);
   const cardholder: Cardholder = {
-    ...input,
-    adrLine2: input.adrLine2 ?? null,
-    phoneNum: input.phoneNum ?? null,
+    ...personalDetails(input),
     cardholderId: nextId(state, 'cardholders', 10000),
     programId: program.programId,
     status: CardholderState.Draft,
@@ -105,9 +108,7 @@ export function editCardholder(state: State, program: Program, cardholderId: num
   if (!EDITABLE.has(c.status)) throw new ApiError(409, cardholderMessages.locked(c));
   checkLimit(input.transactionLimit, program);
   Object.assign(c, {
-    ...input,
-    adrLine2: input.adrLine2 ?? null,
-    phoneNum: input.phoneNum ?? null,
+    ...personalDetails(input),
     sumsubEnabled: input.sumsubEnabled ?? c.sumsubEnabled,
     transactionLimit: input.transactionLimit ?? c.transactionLimit,
     updatedAt: now,

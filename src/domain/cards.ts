@@ -11,7 +11,7 @@ export const CardApproval = { Pending: 0, Approved: 1, Declined: 2 } as const;
 export const issuerStatusName: Record<IssuerCardStatus, string> = { 0: 'Pending', 1: 'Active', 2: 'On Hold', 3: 'Closed', 4: 'Not Activated' };
 
 /** Design slots with an approved design; the mock approves only the mandatory default slot 0. */
-export const APPROVED_DESIGN_SLOTS: ReadonlySet<number> = new Set([0]);
+const APPROVED_DESIGN_SLOTS: ReadonlySet<number> = new Set([0]);
 
 const stateOf = (card: Card) => `Card ${card.cardId} is ${issuerStatusName[card.issuerCardStatus]} (issuerCardStatus ${card.issuerCardStatus})`;
 
@@ -60,6 +60,14 @@ export function findCard(state: State, programId: number, cardId: number): Card 
   if (!card) throw notFound('Card', cardId);
   return card;
 }
+
+/** The card's cardholder, even a deleted one: the card's limits still sit under its limit. */
+export function cardholderOf(state: State, card: Card): Cardholder | undefined {
+  return state.cardholders.find((c) => c.cardholderId === card.cardholderId);
+}
+
+/** Active or On Hold: the states block, unblock and PIN changes work in. */
+const adjustable = (card: Card) => card.issuerCardStatus === CardState.Active || card.issuerCardStatus === CardState.OnHold;
 
 function checkCardLimit(limit: number | undefined, cardholder: Cardholder | undefined): void {
   if (limit !== undefined && cardholder && limit > cardholder.transactionLimit) {
@@ -123,9 +131,7 @@ export function activateCard(state: State, programId: number, cardId: number, in
 /** Block (2) / unblock (1), only between Active and On Hold. Asking for the current status is a no-op, so a retry is safe. */
 export function setCardStatus(state: State, programId: number, cardId: number, newStatus: 1 | 2, now: number): Card {
   const card = findCard(state, programId, cardId);
-  if (card.issuerCardStatus !== CardState.Active && card.issuerCardStatus !== CardState.OnHold) {
-    throw new ApiError(409, cardMessages.statusNotChangeable(card));
-  }
+  if (!adjustable(card)) throw new ApiError(409, cardMessages.statusNotChangeable(card));
   if (card.issuerCardStatus !== newStatus) {
     card.issuerCardStatus = newStatus;
     card.updatedAt = now;
@@ -136,8 +142,7 @@ export function setCardStatus(state: State, programId: number, cardId: number, n
 /** Settings, in any state (LIFE); the limit stays within the cardholder's. */
 export function updateCard(state: State, programId: number, cardId: number, input: CardUpdateInput, now: number): Card {
   const card = findCard(state, programId, cardId);
-  const cardholder = state.cardholders.find((c) => c.cardholderId === card.cardholderId);
-  checkCardLimit(input.transactionLimit, cardholder);
+  checkCardLimit(input.transactionLimit, cardholderOf(state, card));
   for (const [field, value] of Object.entries(input)) {
     if (value !== undefined) Object.assign(card, { [field]: value });
   }
@@ -147,9 +152,7 @@ export function updateCard(state: State, programId: number, cardId: number, inpu
 
 export function changePin(state: State, programId: number, cardId: number, input: { oldPin?: string; newPin: string }, now: number): Card {
   const card = findCard(state, programId, cardId);
-  if (card.issuerCardStatus !== CardState.Active && card.issuerCardStatus !== CardState.OnHold) {
-    throw new ApiError(409, cardMessages.pinNotChangeable(card));
-  }
+  if (!adjustable(card)) throw new ApiError(409, cardMessages.pinNotChangeable(card));
   if (card.pin !== null) {
     if (input.oldPin === undefined) throw new ApiError(422, cardMessages.oldPinRequired, [{ field: 'oldPin', message: 'is required once a PIN is set' }]);
     if (input.oldPin !== card.pin) throw new ApiError(422, cardMessages.oldPinWrong, [{ field: 'oldPin', message: 'does not match' }]);

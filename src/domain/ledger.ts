@@ -8,7 +8,7 @@ export interface LedgerSettings {
   depositClearingSeconds: number | null;
 }
 
-export const BANK_CLEARING_BUSINESS_DAYS = 5;
+const BANK_CLEARING_BUSINESS_DAYS = 5;
 
 export const ledgerMessages = {
   insufficientFunds: (wallet: Wallet, amount: number) =>
@@ -65,6 +65,14 @@ function accountOf(state: State, ref: AccountRef): Card | Wallet | undefined {
   return ref.type === 'card' ? state.cards.find((c) => c.cardId === ref.id) : state.wallets.find((w) => w.walletId === ref.id);
 }
 
+/** The program's card or wallet that money is about to reach: 404 when not found, 409 for a card that cannot receive funds. */
+function findFundable(state: State, programId: number, ref: AccountRef): Card | Wallet {
+  if (ref.type === 'wallet') return findWallet(state, programId, ref.id);
+  const card = findCard(state, programId, ref.id);
+  requireFundable(card);
+  return card;
+}
+
 function pushWalletTransaction(state: State, entry: Omit<WalletTransaction, 'walletTransactionId'>): void {
   state.walletTransactions.push({ walletTransactionId: nextId(state, 'walletTransactions'), ...entry });
 }
@@ -87,8 +95,7 @@ export function recordDeposit(
   settings: LedgerSettings,
   now: number,
 ): { deposit: Deposit; account: Card | Wallet } {
-  const account = ref.type === 'card' ? findCard(state, programId, ref.id) : findWallet(state, programId, ref.id);
-  if (ref.type === 'card') requireFundable(account as Card);
+  const account = findFundable(state, programId, ref);
   const amount = input.transactionAmount ?? null;
   const deposit: Deposit = {
     depositId: nextId(state, 'deposits', 50001),
@@ -153,13 +160,9 @@ export function transfer(state: State, programId: number, input: TransferInput, 
     throw new ApiError(422, ledgerMessages.amountNotPositive, [{ field: 'amount', message: 'must be at least 1' }]);
   }
   const source = findWallet(state, programId, input.sourceWalletId);
-  if (input.destinationType === 0 && input.destinationId === source.walletId) throw new ApiError(422, ledgerMessages.sameAccount(source.walletId));
-  let destination: Card | Wallet;
-  if (input.destinationType === 0) destination = findWallet(state, programId, input.destinationId);
-  else {
-    destination = findCard(state, programId, input.destinationId);
-    requireFundable(destination);
-  }
+  const toCard = input.destinationType === 1;
+  if (!toCard && input.destinationId === source.walletId) throw new ApiError(422, ledgerMessages.sameAccount(source.walletId));
+  const destination = findFundable(state, programId, { type: toCard ? 'card' : 'wallet', id: input.destinationId });
   if (source.availableBalance < input.amount) {
     throw new ApiError(422, ledgerMessages.insufficientFunds(source, input.amount), [{ field: 'amount', message: `must be at most ${source.availableBalance}` }]);
   }
@@ -179,7 +182,6 @@ export function transfer(state: State, programId: number, input: TransferInput, 
     createdAt: now,
   };
   state.transfers.push(record);
-  const toCard = input.destinationType === 1;
   const common = { programId, amount: input.amount, description: record.description, transferId: record.transferId, depositId: null, createdAt: now };
   pushWalletTransaction(state, {
     ...common,

@@ -33,7 +33,7 @@ export interface OtpSubscriptionInput {
  * A listener answers until it expires: before a code arrives, its own expiry; once a code arrived, the
  * code's. A challenge reaches live listeners only, so an expired token stays 404 for good.
  */
-export function isLive(l: OtpListener, now: number): boolean {
+function isLive(l: OtpListener, now: number): boolean {
   if (l.unsubscribed) return false;
   return l.codeExpiresAt !== null ? now < l.codeExpiresAt : now < l.expiresAt;
 }
@@ -60,8 +60,9 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
     const active = state.cards.some((c) => c.cardholderId === cardholder.cardholderId && c.issuerCardStatus === CardState.Active);
     if (!active) throw new ApiError(409, otpMessages.noActiveCard(cardholder.cardholderId));
   }
-  // dead listeners are of no further use: dropping them here keeps the collection bounded
-  state.otpListeners = state.otpListeners.filter((l) => isLive(l, now));
+  // dead listeners are of no further use: dropping them here keeps the collection bounded. Replacing
+  // the collection writes all of it to the change log, so only when one of them is dead.
+  if (!state.otpListeners.every((l) => isLive(l, now))) state.otpListeners = state.otpListeners.filter((l) => isLive(l, now));
   const listener: OtpListener = {
     token: randomBytes(24).toString('base64url'),
     programId: program.programId,

@@ -5,8 +5,14 @@ export interface Page<T> {
   offset: number;
 }
 
-export const DEFAULT_LIMIT = 50;
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+}
 
-export function paginate<T>(all: readonly T[], limit = DEFAULT_LIMIT, offset = 0): Page<T> {
-  return { items: all.slice(offset, offset + limit), total: all.length, limit, offset };
+const DEFAULT_LIMIT = 50;
+
+/** One page of `all`, each item on it shown through `view`. */
+export function paginate<T, V>(all: readonly T[], { limit = DEFAULT_LIMIT, offset = 0 }: PageQuery, view: (item: T) => V): Page<V> {
+  return { items: all.slice(offset, offset + limit).map(view), total: all.length, limit, offset };
 }

@@ -17,8 +17,8 @@ export interface ProgramInput {
   rateLimit?: RateLimit;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimit = { requestsPerSecond: 100, burst: 200 };
-export const DEFAULT_PROGRAM_LIMIT = 1_000_000;
+const DEFAULT_RATE_LIMIT: RateLimit = { requestsPerSecond: 100, burst: 200 };
+const DEFAULT_PROGRAM_LIMIT = 1_000_000;
 
 export function findProgram(state: State, programId: number): Program {
   const p = state.programs.find((x) => x.programId === programId);
@@ -45,7 +45,7 @@ export function checkDomains(domains: string[]): string[] {
   return domains.map((d) => d.toLowerCase());
 }
 
-export function newApiKey(environment: Environment): string {
+function newApiKey(environment: Environment): string {
   return `axys_${environment === 'staging' ? 'stg' : 'prd'}_${randomBytes(16).toString('hex')}`;
 }
 

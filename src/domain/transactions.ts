@@ -1,10 +1,10 @@
 import { nextId, type CardFee, type IssuerCardStatus, type CardTransaction, type Program, type State, type WalletTransaction } from '../store/state.js';
 import { decimalToMinor, isoDate, minorToDecimal } from './amounts.js';
-import { CardApproval, CardState, findCard, issuerStatusName } from './cards.js';
+import { CardApproval, CardState, cardholderOf, findCard, issuerStatusName } from './cards.js';
 
-export const CURRENCY_CODES = ['USD', 'CAD', 'GBP', 'EUR'] as const;
+const CURRENCY_CODES = ['USD', 'CAD', 'GBP', 'EUR'] as const;
 /** Foreign-currency spends pay an FX fee of 2% (at least one minor unit), linked by authRefNum (TXN). */
-export const FX_FEE_RATE = 0.02;
+const FX_FEE_RATE = 0.02;
 
 export const declineReasons = {
   notActive: (status: IssuerCardStatus) => `card not active (issuerCardStatus ${status} ${issuerStatusName[status]})`,
@@ -44,12 +44,17 @@ function newestFirst<T extends Event>(events: T[]): T[] {
   return events.reverse().sort((a, b) => b.createdAt - a.createdAt);
 }
 
+/** Card transactions and fees share their filters: the scope and the card. */
+function listCardEvents<T extends Event & { cardId: number }>(events: T[], programId: number, q: EventQuery): T[] {
+  return newestFirst(events.filter((e) => inScope(e, programId, q) && (q.cardId === undefined || e.cardId === q.cardId)));
+}
+
 export function listCardTransactions(state: State, programId: number, q: EventQuery): CardTransaction[] {
-  return newestFirst(state.transactions.filter((t) => inScope(t, programId, q) && (q.cardId === undefined || t.cardId === q.cardId)));
+  return listCardEvents(state.transactions, programId, q);
 }
 
 export function listFees(state: State, programId: number, q: EventQuery): CardFee[] {
-  return newestFirst(state.fees.filter((f) => inScope(f, programId, q) && (q.cardId === undefined || f.cardId === q.cardId)));
+  return listCardEvents(state.fees, programId, q);
 }
 
 /** `cardId` matches transfers to that card, `cardholderId` transfers to that cardholder's cards. */
@@ -127,8 +132,7 @@ export function simulateSpend(state: State, program: Program, cardId: number, in
   const home = CURRENCY_CODES[program.currency];
   const merchantCurrency = input.merchantCurrency ?? home;
   const fee = merchantCurrency === home ? 0 : Math.max(1, Math.round(amount * FX_FEE_RATE));
-  const cardholder = state.cardholders.find((c) => c.cardholderId === card.cardholderId);
-  const limit = Math.min(card.transactionLimit, cardholder?.transactionLimit ?? Infinity, program.transactionLimit);
+  const limit = Math.min(card.transactionLimit, cardholderOf(state, card)?.transactionLimit ?? Infinity, program.transactionLimit);
   const declineReason =
     card.cardStatus !== CardApproval.Approved
       ? declineReasons.notIssued

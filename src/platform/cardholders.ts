@@ -10,18 +10,21 @@ import {
   submitKyc,
   updateCardholderContact,
 } from '../domain/cardholders.js';
-import { paginate } from '../domain/paging.js';
+import { paginate, type PageQuery } from '../domain/paging.js';
 import { callerOf } from '../gateway/gateway.js';
+import type { Cardholder } from '../store/state.js';
 import { idParam, mutate, type PlatformDeps } from './deps.js';
+
+/** kyc-submit and a link refresh answer alike: the state and the KYC link. */
+const kycBody = (c: Cardholder) => ({ status: 'success' as const, cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink });
 
 export function cardholdersRouter(deps: PlatformDeps): Router {
   const router = Router();
 
   router.get('/v2/cardholders', (req, res) => {
     const { program } = callerOf(res);
-    const q = req.query as { limit?: number; offset?: number; status?: number };
-    const page = paginate(listCardholders(deps.store.state, program.programId, q.status), q.limit, q.offset);
-    res.json({ status: 'success', ...page, items: page.items.map(cardholderView) });
+    const q = req.query as PageQuery & { status?: number };
+    res.json({ status: 'success', ...paginate(listCardholders(deps.store.state, program.programId, q.status), q, cardholderView) });
   });
 
   router.post('/v2/cardholders', async (req, res) => {
@@ -51,13 +54,13 @@ export function cardholdersRouter(deps: PlatformDeps): Router {
   router.put('/v2/cardholders/:cardholderId/kyc-submit', async (req, res) => {
     const { program } = callerOf(res);
     const c = await mutate(deps, (state, now) => submitKyc(state, program.programId, idParam(req.params.cardholderId), now));
-    res.json({ status: 'success', cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink });
+    res.json(kycBody(c));
   });
 
   router.post('/v2/cardholders/:cardholderId/kyc-url/refresh', async (req, res) => {
     const { program } = callerOf(res);
     const c = await mutate(deps, (state, now) => refreshKycUrl(state, program.programId, idParam(req.params.cardholderId), now));
-    res.json({ status: 'success', cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink });
+    res.json(kycBody(c));
   });
 
   router.post('/v2/cardholders/:cardholderId/register-bank-account', async (req, res) => {

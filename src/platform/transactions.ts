@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { paginate } from '../domain/paging.js';
+import { paginate, type PageQuery } from '../domain/paging.js';
 import {
   feeView,
   listCardTransactions,
@@ -12,7 +12,7 @@ import {
 import { callerOf } from '../gateway/gateway.js';
 import type { PlatformDeps } from './deps.js';
 
-type ListQuery = EventQuery & { limit?: number; offset?: number };
+type ListQuery = EventQuery & PageQuery;
 
 /** The three event lists, newest first, with the filters of TXN. Mounted before the card and wallet routers: `/v2/cards/transactions` is not a card id. */
 export function transactionsRouter(deps: PlatformDeps): Router {
@@ -20,20 +20,17 @@ export function transactionsRouter(deps: PlatformDeps): Router {
 
   router.get('/v2/cards/transactions', (req, res) => {
     const q = req.query as ListQuery;
-    const page = paginate(listCardTransactions(deps.store.state, callerOf(res).program.programId, q), q.limit, q.offset);
-    res.json({ status: 'success', ...page, items: page.items.map(transactionView) });
+    res.json({ status: 'success', ...paginate(listCardTransactions(deps.store.state, callerOf(res).program.programId, q), q, transactionView) });
   });
 
   router.get('/v2/cards/fees', (req, res) => {
     const q = req.query as ListQuery;
-    const page = paginate(listFees(deps.store.state, callerOf(res).program.programId, q), q.limit, q.offset);
-    res.json({ status: 'success', ...page, items: page.items.map(feeView) });
+    res.json({ status: 'success', ...paginate(listFees(deps.store.state, callerOf(res).program.programId, q), q, feeView) });
   });
 
   router.get('/v2/wallets/transactions', (req, res) => {
     const q = req.query as ListQuery;
-    const page = paginate(listWalletTransactions(deps.store.state, callerOf(res).program.programId, q), q.limit, q.offset);
-    res.json({ status: 'success', ...page, items: page.items.map(walletTransactionView) });
+    res.json({ status: 'success', ...paginate(listWalletTransactions(deps.store.state, callerOf(res).program.programId, q), q, walletTransactionView) });
   });
 
   return router;

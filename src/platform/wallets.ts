@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { createWallet, findWallet, listWallets, recordDeposit, transfer, transferView, walletView } from '../domain/ledger.js';
-import { paginate } from '../domain/paging.js';
+import { paginate, type PageQuery } from '../domain/paging.js';
 import { callerOf } from '../gateway/gateway.js';
 import { depositView } from './deposits.js';
 import { idParam, mutate, type PlatformDeps } from './deps.js';
@@ -9,9 +9,7 @@ export function walletsRouter(deps: PlatformDeps): Router {
   const router = Router();
 
   router.get('/v2/wallets', (req, res) => {
-    const q = req.query as { limit?: number; offset?: number };
-    const page = paginate(listWallets(deps.store.state, callerOf(res).program.programId), q.limit, q.offset);
-    res.json({ status: 'success', ...page, items: page.items.map(walletView) });
+    res.json({ status: 'success', ...paginate(listWallets(deps.store.state, callerOf(res).program.programId), req.query as PageQuery, walletView) });
   });
 
   router.post('/v2/wallets', async (req, res) => {
