@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { liveApiKey } from './domain/programs.js';
 import type { RunningMock } from './mock.js';
 
 function shown(file: string): string {
@@ -24,7 +25,7 @@ export function banner(mock: RunningMock): string {
   let example: string | null = null;
   for (const [programId, files] of mock.certs.clients) {
     const program = state.programs.find((p) => p.programId === programId);
-    const key = state.apiKeys.find((k) => k.programId === programId && !k.revoked);
+    const key = liveApiKey(state, programId);
     if (!program) continue;
     lines.push(
       `  program ${programId} (${program.environment}): ${program.tenantName} / ${program.programName}`,

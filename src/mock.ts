@@ -10,6 +10,7 @@ import { Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createControlApp } from './control/app.js';
 import { allowCallers } from './domain/allow-callers.js';
+import { liveApiKey } from './domain/programs.js';
 import { FaultEngine } from './faults/engine.js';
 import { faultInjection } from './faults/middleware.js';
 import { staticResolver, systemResolver } from './gateway/fcrdns.js';
@@ -106,7 +107,7 @@ interface DefaultProgram {
 function defaultProgram(state: State, certs: CertificateSet): DefaultProgram | null {
   const usable = state.programs.flatMap((program) => {
     const client = certs.clients.get(program.programId);
-    const key = state.apiKeys.find((k) => k.programId === program.programId && !k.revoked);
+    const key = liveApiKey(state, program.programId);
     return client && key ? [{ program, programId: program.programId, apiKey: key.apiKey, tls: { ca: certs.ca.certPem, cert: client.certPem, key: client.keyPem } }] : [];
   });
   return usable.find((u) => u.program.environment === 'staging') ?? usable[0] ?? null;

@@ -207,6 +207,34 @@ describe('a data directory that becomes unwritable while running', () => {
       await m.close();
     }
   });
+  it('control-plane writes fail the same way and leave the state as it was', async () => {
+    const dataDir = path.join(dir, 'unwritable-control');
+    const m = await startMock({ dataFile: path.join(dataDir, 'db.json'), validateResponses: true });
+    try {
+      const control = controlClient(m);
+      const before = JSON.stringify(m.store.state);
+      await rm(dataDir, { recursive: true });
+      await writeFile(dataDir, 'not a directory');
+      const writes: [string, string, unknown][] = [
+        ['PUT', '/_mock/dns', { ptr: {}, a: {} }],
+        ['PUT', '/_mock/programs/1/allowlist', { ips: ['10.0.0.0/8'] }],
+        ['PUT', '/_mock/programs/1/rate-limit', { requestsPerSecond: 1, burst: 1 }],
+        ['POST', '/_mock/programs/1/api-keys', undefined],
+        ['DELETE', '/_mock/api-keys/axys_stg_northwind_4f1c2a9e7b3d5a60', undefined],
+        ['POST', '/_mock/faults', { id: 'lost', match: {}, fault: { type: 'status', status: 503 } }],
+        ['POST', '/_mock/programs', { tenantName: 'Lost Ltd', programName: 'Lost Card', environment: 'staging', allowlist: ['127.0.0.9/32'], domains: ['api.lost.test'] }],
+      ];
+      for (const [method, p, body] of writes) {
+        const res = await control.call(method, p, body);
+        expect(res.status, `${method} ${p}`).toBe(500);
+      }
+      expect(JSON.stringify(m.store.state)).toBe(before);
+      // the gateway still lets the fixture program through, with its key
+      expect((await apiClient(m).get('/v2/cardholders')).status).toBe(200);
+    } finally {
+      await m.close();
+    }
+  });
 });
 
 describe('memory stays bounded under a long request stream', () => {

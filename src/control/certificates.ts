@@ -31,14 +31,12 @@ export function certificatesRouter(deps: ControlDeps): Router {
       { tenantName: program.tenantName, programName: program.programName, domains },
       { csrPem: body.csrPem, validDays: body.validDays, notBefore },
     );
-    deps.certificates.record(deps.store.state, program.programId, domains, issued, deps.clock.now());
-    await deps.store.commit();
+    await deps.store.transact((draft) => deps.certificates.record(draft, program.programId, domains, issued, deps.clock.now()));
     res.status(201).json({ ...issued, programId: program.programId, caPem: deps.certificates.caPem });
   });
 
   router.post('/_mock/certificates/:serial/revoke', async (req, res) => {
-    const serial = deps.certificates.revoke(deps.store.state, req.params.serial);
-    await deps.store.commit();
+    const serial = await deps.store.transact((draft) => deps.certificates.revoke(draft, req.params.serial));
     await deps.certificates.applyRevocations();
     res.json({ serial, revoked: true });
   });

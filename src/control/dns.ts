@@ -9,8 +9,10 @@ export function dnsRouter(deps: ControlDeps): Router {
     res.json(deps.store.state.dns);
   });
   router.put('/_mock/dns', async (req, res) => {
-    deps.store.state.dns = checkDnsTable(req.body as DnsTable);
-    await deps.store.commit();
+    const table = checkDnsTable(req.body as DnsTable);
+    await deps.store.transact((draft) => {
+      draft.dns = table;
+    });
     res.json(deps.store.state.dns);
   });
   return router;

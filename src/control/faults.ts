@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { addFaultRule, faultRules, findFaultRule, pruneExpiredRules, removeFaultRule } from '../faults/rules.js';
+import { addFaultRule, findFaultRule, pruneExpiredRules, removeFaultRule } from '../faults/rules.js';
 import type { FaultRule, FaultRuleInput } from '../faults/types.js';
 import type { ControlDeps } from './deps.js';
 
@@ -8,10 +8,9 @@ export function faultsRouter(deps: ControlDeps): Router {
   const view = (rule: FaultRule) => ({ ...rule, ...deps.faults.counters(rule) });
   /** the live rules; rules whose ttl ran out leave the store here */
   const live = async () => {
-    const expired = pruneExpiredRules(deps.store.state, deps.clock.now());
+    const expired = await deps.store.transact((state) => pruneExpiredRules(state, deps.clock.now()));
     for (const rule of expired) deps.faults.forget(rule.id);
-    if (expired.length) await deps.store.commit();
-    return faultRules(deps.store.state);
+    return deps.store.state.faults;
   };
 
   router.get('/_mock/faults', async (_req, res) => {
@@ -21,17 +20,18 @@ export function faultsRouter(deps: ControlDeps): Router {
 
   router.post('/_mock/faults', async (req, res) => {
     await live();
-    const rule = addFaultRule(deps.store.state, req.body as FaultRuleInput, deps.clock.now());
-    deps.faults.forget(rule.id);
-    await deps.store.commit();
-    res.status(201).json(view(rule));
+    const id = await deps.store.transact((state) => addFaultRule(state, req.body as FaultRuleInput, deps.clock.now()).id);
+    deps.faults.forget(id);
+    res.status(201).json(view(findFaultRule(deps.store.state, id)));
   });
 
   router.delete('/_mock/faults', async (_req, res) => {
-    const deleted = faultRules(deps.store.state).length;
-    deps.store.state.faults = [];
+    const deleted = await deps.store.transact((state) => {
+      const count = state.faults.length;
+      state.faults = [];
+      return count;
+    });
     deps.faults.clearCounters();
-    await deps.store.commit();
     res.json({ status: 'success', deleted });
   });
 
@@ -42,9 +42,8 @@ export function faultsRouter(deps: ControlDeps): Router {
 
   router.delete('/_mock/faults/:id', async (req, res) => {
     await live();
-    const rule = removeFaultRule(deps.store.state, req.params.id);
-    deps.faults.forget(rule.id);
-    await deps.store.commit();
+    const id = await deps.store.transact((state) => removeFaultRule(state, req.params.id).id);
+    deps.faults.forget(id);
     res.json({ status: 'success' });
   });
 

@@ -22,43 +22,45 @@ export function programsRouter(deps: ControlDeps): Router {
     checkCidrs(input.allowlist, 'allowlist');
     const domains = checkDomains(input.domains);
     const issued = await deps.certificates.issue({ tenantName: input.tenantName, programName: input.programName, domains }, {});
-    const { program, apiKey } = createProgram(state(), input, deps.clock.now());
-    deps.certificates.record(state(), program.programId, domains, issued, deps.clock.now());
-    await deps.store.commit();
+    const { programId, apiKey } = await deps.store.transact((draft) => {
+      const created = createProgram(draft, input, deps.clock.now());
+      deps.certificates.record(draft, created.program.programId, domains, issued, deps.clock.now());
+      return { programId: created.program.programId, apiKey: created.apiKey.apiKey };
+    });
     res.status(201).json({
-      programId: program.programId,
-      apiKey: apiKey.apiKey,
+      programId,
+      apiKey,
       certificate: { serial: issued.serial, certPem: issued.certPem, keyPem: issued.keyPem, caPem: deps.certificates.caPem },
-      program: programView(state(), program),
+      program: programView(state(), findProgram(state(), programId)),
     });
   });
 
   router.put('/_mock/programs/:programId/allowlist', async (req, res) => {
-    const program = findProgram(state(), Number(req.params.programId));
-    program.allowlist = checkCidrs((req.body as { ips: string[] }).ips, 'ips');
-    await deps.store.commit();
-    res.json(programView(state(), program));
+    const programId = Number(req.params.programId);
+    await deps.store.transact((draft) => {
+      findProgram(draft, programId).allowlist = checkCidrs((req.body as { ips: string[] }).ips, 'ips');
+    });
+    res.json(programView(state(), findProgram(state(), programId)));
   });
 
   router.put('/_mock/programs/:programId/rate-limit', async (req, res) => {
-    const program = findProgram(state(), Number(req.params.programId));
+    const programId = Number(req.params.programId);
     const { requestsPerSecond, burst } = req.body as RateLimit;
-    program.rateLimit = { requestsPerSecond, burst };
-    await deps.store.commit();
-    res.json(programView(state(), program));
+    await deps.store.transact((draft) => {
+      findProgram(draft, programId).rateLimit = { requestsPerSecond, burst };
+    });
+    res.json(programView(state(), findProgram(state(), programId)));
   });
 
   router.post('/_mock/programs/:programId/api-keys', async (req, res) => {
-    const program = findProgram(state(), Number(req.params.programId));
-    const record = addApiKey(state(), program, deps.clock.now());
-    await deps.store.commit();
-    res.status(201).json({ apiKey: record.apiKey, programId: program.programId });
+    const programId = Number(req.params.programId);
+    const apiKey = await deps.store.transact((draft) => addApiKey(draft, findProgram(draft, programId), deps.clock.now()).apiKey);
+    res.status(201).json({ apiKey, programId });
   });
 
   router.delete('/_mock/api-keys/:apiKey', async (req, res) => {
-    const record = revokeApiKey(state(), req.params.apiKey);
-    await deps.store.commit();
-    res.json({ apiKey: record.apiKey, programId: record.programId, revoked: true });
+    const programId = await deps.store.transact((draft) => revokeApiKey(draft, req.params.apiKey).programId);
+    res.json({ apiKey: req.params.apiKey, programId, revoked: true });
   });
 
   return router;

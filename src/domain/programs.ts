@@ -94,6 +94,11 @@ export function createProgram(state: State, input: ProgramInput, now: number): {
   return { program, apiKey: addApiKey(state, program, now) };
 }
 
+/** The program's first API key that still works, if any. */
+export function liveApiKey(state: State, programId: number): ApiKeyRecord | undefined {
+  return state.apiKeys.find((k) => k.programId === programId && !k.revoked);
+}
+
 export function programView(state: State, program: Program) {
   return { ...program, apiKeys: state.apiKeys.filter((k) => k.programId === program.programId && !k.revoked).map((k) => k.apiKey) };
 }

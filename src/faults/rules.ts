@@ -13,11 +13,6 @@ export const faultMessages = {
   notFound: (id: string) => `No fault rule "${id}" (it may have expired, run out of times or been deleted): GET /_mock/faults lists the rules.`,
 } as const;
 
-/** The rules of a state; states written before faults existed have none. */
-export function faultRules(state: State): FaultRule[] {
-  return (state.faults ??= []);
-}
-
 function checkFinal(fault: FinalFault, field: string, errors: FieldError[], statusRange: [number, number]): FinalFault {
   const extra = (names: string[]) => {
     for (const name of names) {
@@ -86,7 +81,7 @@ function checkMatch(state: State, match: FaultMatch, errors: FieldError[]): Faul
 
 /** Validates a rule and adds it at the end of the list (rules are checked in order). */
 export function addFaultRule(state: State, input: FaultRuleInput, now: number): FaultRule {
-  const rules = faultRules(state);
+  const rules = state.faults;
   if (input.id !== undefined && rules.some((r) => r.id === input.id)) throw new ApiError(409, faultMessages.idTaken(input.id));
   const errors: FieldError[] = [];
   if (input.id === HEADER_FAULT_ID) errors.push({ field: 'id', message: `"${HEADER_FAULT_ID}" is reserved for X-Mock-Fault` });
@@ -112,22 +107,22 @@ export function addFaultRule(state: State, input: FaultRuleInput, now: number): 
 }
 
 export function findFaultRule(state: State, id: string): FaultRule {
-  const rule = faultRules(state).find((r) => r.id === id);
+  const rule = state.faults.find((r) => r.id === id);
   if (!rule) throw new ApiError(404, faultMessages.notFound(id));
   return rule;
 }
 
 export function removeFaultRule(state: State, id: string): FaultRule {
   const rule = findFaultRule(state, id);
-  state.faults = faultRules(state).filter((r) => r !== rule);
+  state.faults = state.faults.filter((r) => r.id !== rule.id);
   return rule;
 }
 
 /** Drops rules whose ttlSeconds ran out on the mock's clock; returns them. */
 export function pruneExpiredRules(state: State, now: number): FaultRule[] {
-  const rules = faultRules(state);
-  const expired = rules.filter((r) => r.expiresAt !== null && now >= r.expiresAt);
-  if (expired.length) state.faults = rules.filter((r) => !expired.includes(r));
+  const isExpired = (r: FaultRule) => r.expiresAt !== null && now >= r.expiresAt;
+  const expired = state.faults.filter(isExpired);
+  if (expired.length) state.faults = state.faults.filter((r) => !isExpired(r));
   return expired;
 }
 

@@ -34,12 +34,12 @@ export function fingerprint(method: string, path: string, body: unknown): string
 
 /** The live record of a key in a program (a lookup: it never writes the state). */
 export function findRecord(state: State, programId: number, key: string, now: number): IdempotencyRecord | undefined {
-  return (state.idempotency ?? []).find((r) => r.programId === programId && r.key === key && r.expiresAt > now);
+  return state.idempotency.find((r) => r.programId === programId && r.key === key && r.expiresAt > now);
 }
 
 /** Stores a record; expired records are dropped on the way (in the same write). */
 export function storeRecord(state: State, record: Omit<IdempotencyRecord, 'expiresAt'>): void {
-  const records = state.idempotency ?? [];
+  const records = state.idempotency;
   if (records.length && records[0]!.expiresAt <= record.createdAt) state.idempotency = records.filter((r) => r.expiresAt > record.createdAt);
-  (state.idempotency ??= []).push({ ...record, expiresAt: record.createdAt + IDEMPOTENCY_TTL_SECONDS });
+  state.idempotency.push({ ...record, expiresAt: record.createdAt + IDEMPOTENCY_TTL_SECONDS });
 }

@@ -257,17 +257,20 @@ export interface State {
   fees: CardFee[];
   walletTransactions: WalletTransaction[];
   otpListeners: OtpListener[];
-  /** fault rules, in the order they are checked (absent in states written before faults existed) */
-  faults?: FaultRule[];
+  /** fault rules, in the order they are checked */
+  faults: FaultRule[];
   /** stored answers of writes sent with an Idempotency-Key, until they expire */
-  idempotency?: IdempotencyRecord[];
+  idempotency: IdempotencyRecord[];
 }
 
-const MONEY_COLLECTIONS = ['cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners'] as const;
+const LATER_COLLECTIONS = ['cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners', 'faults', 'idempotency'] as const;
 
-/** Fills the collections a state written before cards and wallets existed lacks (older data files, custom fixtures). */
+/**
+ * Fills the collections a state written before them lacks (older data files, custom fixtures), so
+ * that every collection exists before any tracked change appends to it.
+ */
 export function withCollections(state: State): State {
-  for (const name of MONEY_COLLECTIONS) if (!Array.isArray(state[name])) (state as unknown as Record<string, unknown[]>)[name] = [];
+  for (const name of LATER_COLLECTIONS) if (!Array.isArray(state[name])) (state as unknown as Record<string, unknown[]>)[name] = [];
   return state;
 }
 

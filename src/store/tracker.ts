@@ -30,7 +30,11 @@ function locate(root: Obj, path: Path): { parent: unknown; key: string } {
   return path.length === 1 ? { parent: root, key: path[0] } : { parent: root[path[0]], key: path[1] };
 }
 
-/** Array methods that only look: they run on the raw array (no per-element proxy) and wrap what they return. */
+/**
+ * Array methods that only look: they run on the raw array (no per-element proxy) and wrap what they
+ * return. So a predicate sees raw records: inside a change, compare records by id, never by identity
+ * with a record obtained earlier (that one is a proxy).
+ */
 const LOOKUPS = new Set<string | symbol>(['find', 'findLast', 'findIndex', 'findLastIndex', 'indexOf', 'lastIndexOf', 'includes', 'some', 'every', 'filter']);
 
 export class Tracker {
