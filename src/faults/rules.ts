@@ -60,7 +60,7 @@ export function checkFault(fault: Fault, errors: FieldError[], field = 'fault'):
 
 function checkMatch(state: State, match: FaultMatch, errors: FieldError[]): FaultMatch {
   const out: FaultMatch = {};
-  if (match.method !== undefined) out.method = match.method.toUpperCase();
+  if (match.method !== undefined) out.method = match.method.toUpperCase() as FaultMatch['method'];
   if (match.path !== undefined) {
     if (!match.path.startsWith('/v2/')) errors.push({ field: 'match.path', message: 'must be a platform path under /v2/' });
     else if (match.path.includes('{') && !specShapes().has(shapeOf(match.path))) {

@@ -1,3 +1,5 @@
+import type { components } from '../generated/control.js';
+
 /** Fault rules (contract section 6): a closed set of fault types, matched per request. */
 
 export type FinalFault =
@@ -9,7 +11,7 @@ export type FinalFault =
 export type Fault = FinalFault | { type: 'delay'; ms: number; jitterMs?: number } | { type: 'after-commit'; then: FinalFault };
 
 export interface FaultMatch {
-  method?: string;
+  method?: NonNullable<components['schemas']['FaultMatch']['method']>;
   /** a spec path template (`/v2/cardholders/{cardholderId}`) or a concrete path */
   path?: string;
   programId?: number;

@@ -769,7 +769,9 @@ export interface components {
             /** @description seconds, sent as `Retry-After` */
             retryAfter?: number;
             /** @description a JSON body to send instead of the platform's error body */
-            body?: Record<string, never>;
+            body?: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description `status` (`status` 400..599, `retryAfter`?, `body`?): that answer, nothing done.
@@ -784,7 +786,9 @@ export interface components {
             type: "status" | "delay" | "reset" | "timeout" | "malformed" | "after-commit";
             status?: number;
             retryAfter?: number;
-            body?: Record<string, never>;
+            body?: {
+                [key: string]: unknown;
+            };
             ms?: number;
             jitterMs?: number;
             then?: components["schemas"]["FinalFault"];
