@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,26 @@ describe('health and reset', () => {
     expect(res.status).toBe(422);
     expect(res.body.message).toMatch(/no-such-fixtures/);
     expect((await control().get('/_mock/programs')).body.total).toBe(4);
+  });
+});
+
+describe('custom fixtures', () => {
+  it('reset with a fixtures path loads that file as it is now, edits included', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-fixtures-'));
+    try {
+      const file = path.join(dir, 'team.json');
+      const fixtures = JSON.parse(await readFile(path.join(process.cwd(), 'fixtures/default.json'), 'utf8'));
+      const rename = async (firstName: string) => {
+        fixtures.cardholders.find((c: { cardholderId: number }) => c.cardholderId === 10001).firstName = firstName;
+        await writeFile(file, JSON.stringify(fixtures));
+        expect((await control().post('/_mock/reset', { fixtures: file })).status).toBe(200);
+        return (await apiClient(mock()).get('/v2/cardholders/10001')).body.cardholder.firstName;
+      };
+      expect(await rename('Avery')).toBe('Avery');
+      expect(await rename('Blake')).toBe('Blake');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

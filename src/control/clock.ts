@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { clearDueDeposits, depositDue } from '../domain/ledger.js';
+import { clearDueDeposits, earliestClearing } from '../domain/ledger.js';
 import type { ControlDeps } from './deps.js';
 
 /** The mock's clock (contract section 5): tests move time instead of sleeping. */
@@ -9,7 +9,7 @@ export function clockRouter(deps: ControlDeps): Router {
   // whatever became due under the new time clears now (and is stored), not only on the next platform call
   const answer = async (res: Response) => {
     const now = deps.clock.now();
-    if (deps.store.state.deposits.some((d) => depositDue(d, now))) await deps.store.transact((state) => clearDueDeposits(state, now));
+    if (earliestClearing(deps.store.state.deposits) <= now) await deps.store.transact((state) => clearDueDeposits(state, now));
     res.json(deps.clock.describe());
   };
 

@@ -134,8 +134,15 @@ export function recordDeposit(
 }
 
 /** Whether a deposit's funds become available at `now` and have not yet. */
-export function depositDue(deposit: Deposit, now: number): boolean {
+function depositDue(deposit: Deposit, now: number): boolean {
   return !deposit.cleared && deposit.clearsAt !== null && deposit.clearsAt <= now;
+}
+
+/** The earliest clearing time among deposits not yet cleared (Infinity when none is pending). */
+export function earliestClearing(deposits: readonly Deposit[]): number {
+  let earliest = Infinity;
+  for (const d of deposits) if (!d.cleared && d.clearsAt !== null && d.clearsAt < earliest) earliest = d.clearsAt;
+  return earliest;
 }
 
 /** Moves every deposit whose clearing time has come into its account's available balance. Returns how many cleared. */

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
-import { clearDueDeposits, depositDue, type LedgerSettings } from '../domain/ledger.js';
+import { clearDueDeposits, earliestClearing, type LedgerSettings } from '../domain/ledger.js';
 import type { OtpSettings } from '../domain/otp.js';
 import { deferredCommit } from '../idempotency/context.js';
+import type { Deposit } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
@@ -33,9 +34,19 @@ export function idParam(value: unknown): number {
 
 /** Deposits clear on the mock's clock: before an operation reads balances, whatever is due has cleared (and is stored). */
 export function clearDeposits(deps: PlatformDeps): RequestHandler {
+  // the earliest pending clearing time, worked out again only when the deposit list changed (a new
+  // deposit, a rollback, a replaced state) or after a clearing: no scan of every deposit per request
+  let known: { deposits: Deposit[]; length: number; earliest: number } | null = null;
   return async (_req, _res, next) => {
     const now = deps.clock.now();
-    if (deps.store.state.deposits.some((d) => depositDue(d, now))) await deps.store.transact((state) => clearDueDeposits(state, now));
+    const { deposits } = deps.store.state;
+    if (!known || known.deposits !== deposits || known.length !== deposits.length) {
+      known = { deposits, length: deposits.length, earliest: earliestClearing(deposits) };
+    }
+    if (known.earliest <= now) {
+      await deps.store.transact((state) => clearDueDeposits(state, now));
+      known = null;
+    }
     next();
   };
 }

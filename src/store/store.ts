@@ -134,6 +134,7 @@ export class Store {
       () => this.#db.data,
       (line, undo) => this.#enqueue(line, undo),
       () => this.#writing,
+      this.file !== null,
     );
   }
 
@@ -184,13 +185,16 @@ export class Transaction {
   readonly #state: () => State;
   readonly #enqueue: (line: string, undo: () => void) => Promise<void>;
   readonly #writing: () => boolean;
+  /** false for an in-memory store: nothing to serialise or write */
+  readonly #persistent: boolean;
   readonly #trackers: Tracker[] = [];
   #committed = false;
 
-  constructor(state: () => State, enqueue: (line: string, undo: () => void) => Promise<void>, writing: () => boolean) {
+  constructor(state: () => State, enqueue: (line: string, undo: () => void) => Promise<void>, writing: () => boolean, persistent: boolean) {
     this.#state = state;
     this.#enqueue = enqueue;
     this.#writing = writing;
+    this.#persistent = persistent;
   }
 
   /** Applies `change` now; if it throws, this change is undone and the error rethrown. */
@@ -216,6 +220,7 @@ export class Transaction {
   /** Writes every change of this transaction as one change-log line; resolves once it is on disk. */
   async commit(): Promise<void> {
     this.#committed = true;
+    if (!this.#persistent) return;
     // serialised now: the line holds the values as this transaction left them
     const line = this.changed ? `${JSON.stringify(this.#trackers.flatMap((t) => t.changes()))}\n` : '';
     // nothing changed: answer at once, unless writes are in flight (this may have read their changes)
