@@ -1,4 +1,5 @@
 import express, { Router, type Express } from 'express';
+import { baseApp } from '../http/base-app.js';
 import { errorHandler } from '../http/error-handler.js';
 import { ApiError } from '../http/errors.js';
 import { FixturesError } from '../store/fixtures.js';
@@ -36,10 +37,7 @@ function healthRouter(deps: ControlDeps): Router {
 
 /** The control plane (/_mock) on its own listener, validated against openapi/control.yaml. */
 export function createControlApp(deps: ControlDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
+  const app = baseApp();
   app.use(requestId);
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));

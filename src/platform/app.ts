@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { gateway, type GatewayDeps } from '../gateway/gateway.js';
+import { baseApp } from '../http/base-app.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
 import { ApiError, messages } from '../http/errors.js';
 import { requestId } from '../http/request-id.js';
@@ -38,10 +39,7 @@ export interface PlatformAppDeps {
 
 /** The emulated platform API (/v2), in the documented order: gateway, faults, validation, operation. */
 export function createPlatformApp(deps: PlatformAppDeps): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
+  const app = baseApp();
   app.use(requestId);
   app.use(journalRecorder(deps.journal, deps.clock));
   app.use(gateway(deps.gateway));
