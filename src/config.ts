@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { parseCidr } from './gateway/ip.js';
 
 export interface Config {
   host: string;
@@ -12,6 +12,12 @@ export interface Config {
   fixtures: string;
   controlToken: string | null;
   logLevel: 'silent' | 'info' | 'debug';
+  /** request log and messages as text lines or one JSON object a line */
+  logFormat: 'text' | 'json';
+  /** CLI: where to write the ready JSON (URLs, ports, certificate files, API keys) once listening */
+  readyFile: string | null;
+  /** CLI: print the ready JSON on stdout instead of the banner */
+  printReadyJson: boolean;
   /** extra DNS names / IPs for the server certificate */
   tlsServerNames: string[];
   /** whether the per-request X-Mock-Fault header is honoured */
@@ -41,6 +47,9 @@ export const defaults: Config = Object.freeze({
   fixtures: DEFAULT_FIXTURES,
   controlToken: null,
   logLevel: 'info',
+  logFormat: 'text',
+  readyFile: null,
+  printReadyJson: false,
   tlsServerNames: [],
   faultHeader: true,
   dnsResolver: 'static',
@@ -55,6 +64,9 @@ export const defaults: Config = Object.freeze({
 const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
 
 Usage: axys-mock [options]            (every option also reads the environment variable in brackets)
+       axys-mock exec [options] [--min-coverage <n>] -- <command> [args...]
+                        start the mock, run the command with AXYS_MOCK_* variables set,
+                        stop the mock, exit with the command's exit code
 
   --port <n>            platform API port, 0 = any free port       [PORT, default 8443]
   --control-port <n>    control plane port, 0 = any free port      [CONTROL_PORT, default 8081]
@@ -65,6 +77,10 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --fixtures <name|path> state of a fresh start and of a reset     [FIXTURES, default "default"]
   --control-token <t>   require "Authorization: Bearer <t>" on /_mock [CONTROL_TOKEN]
   --log-level <l>       silent | info | debug                      [LOG_LEVEL, default info]
+                        info: one line per request; debug: also headers and the gateway's steps
+  --log-format <f>      text | json                                [LOG_FORMAT, default text]
+  --ready-file <path>   write the ready JSON there once listening  [READY_FILE]
+  --print-ready-json    print the ready JSON instead of the banner
   --tls-server-names <a,b> extra names for the server certificate  [TLS_SERVER_NAMES]
   --dns-resolver <r>    static (the /_mock/dns table) | system     [DNS_RESOLVER, default static]
   --no-fault-header     ignore the X-Mock-Fault request header     [FAULT_HEADER=off]
@@ -72,10 +88,12 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --otp-listener-seconds <n> life of a 3-DS OTP listener            [OTP_LISTENER_SECONDS, default 900]
   --otp-code-seconds <n> life of a received 3-DS code              [OTP_CODE_SECONDS, default 300]
   --webhook-timeout-ms <n> webhook delivery timeout                [WEBHOOK_TIMEOUT_MS, default 3000]
-  --allow-callers <a,b> extra caller IPs for every fixture program [ALLOW_CALLERS]
-                        (allowlist + DNS); "gateway" = the Docker host as a
-                        container sees it through -p (the image sets it)
-  --help                this text
+  --allow-callers <a,b> extra callers for every fixture program    [ALLOW_CALLERS]
+                        IPs or CIDR ranges (a compose network: 172.18.0.0/16);
+                        "gateway" = the Docker host as a container sees it
+                        through -p (the image sets it)
+  --version             the version
+  -h, --help            this text
 `;
 
 export class ConfigError extends Error {}
@@ -101,32 +119,73 @@ function parseBoolSwitch(name: string, raw: string): boolean {
 }
 
 /** Pure: flags win over environment variables, which win over defaults. Throws ConfigError naming every bad key. */
-export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      'control-port': { type: 'string' },
-      host: { type: 'string' },
-      'data-file': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      'certs-dir': { type: 'string' },
-      fixtures: { type: 'string' },
-      'control-token': { type: 'string' },
-      'log-level': { type: 'string' },
-      'tls-server-names': { type: 'string' },
-      'dns-resolver': { type: 'string' },
-      'no-fault-header': { type: 'boolean' },
-      'deposit-clearing-seconds': { type: 'string' },
-      'otp-listener-seconds': { type: 'string' },
-      'otp-code-seconds': { type: 'string' },
-      'webhook-timeout-ms': { type: 'string' },
-      'allow-callers': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+export function loadConfig(argv: string[] = [], env: Env = {}, base: Config = defaults): Config | 'help' | 'version' {
+  const { values } = parseFlags(argv);
   if (values.help) return 'help';
+  if (values.version) return 'version';
+  return configFrom(values, env, base);
+}
+
+const OPTIONS = {
+  port: { type: 'string' },
+  'control-port': { type: 'string' },
+  host: { type: 'string' },
+  'data-file': { type: 'string' },
+  'in-memory': { type: 'boolean' },
+  'certs-dir': { type: 'string' },
+  fixtures: { type: 'string' },
+  'control-token': { type: 'string' },
+  'log-level': { type: 'string' },
+  'tls-server-names': { type: 'string' },
+  'dns-resolver': { type: 'string' },
+  'no-fault-header': { type: 'boolean' },
+  'deposit-clearing-seconds': { type: 'string' },
+  'otp-listener-seconds': { type: 'string' },
+  'otp-code-seconds': { type: 'string' },
+  'webhook-timeout-ms': { type: 'string' },
+  'allow-callers': { type: 'string' },
+  'log-format': { type: 'string' },
+  'ready-file': { type: 'string' },
+  'print-ready-json': { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+/** parseArgs with its errors turned into one line that names the flag (no stack trace). */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, strict: true, options: OPTIONS });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const flag = /'(-[^' ]+)/.exec(err.message)?.[1];
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError(`unknown option ${flag ?? err.message}. Run axys-mock --help for the options.`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new ConfigError(`${flag ?? 'an option'} needs a value. Run axys-mock --help for the options.`);
+    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new ConfigError(`unexpected argument ${/'([^']*)'/.exec(err.message)?.[1] ?? ''}: options start with --. Run axys-mock --help for the options.`);
+    throw new ConfigError(`${err.message} Run axys-mock --help for the options.`);
+  }
+}
+
+/** `exec [mock options] [--min-coverage n] -- command...`: the mock's options, the threshold and the command. */
+export function splitExecArgs(argv: string[]): { mockArgs: string[]; minCoverage: string | undefined; command: string[] } {
+  const dashes = argv.indexOf('--');
+  const before = dashes === -1 ? argv : argv.slice(0, dashes);
+  const command = dashes === -1 ? [] : argv.slice(dashes + 1);
+  const mockArgs: string[] = [];
+  let minCoverage: string | undefined;
+  for (let i = 0; i < before.length; i++) {
+    const arg = before[i]!;
+    if (arg === '--min-coverage' || arg.startsWith('--min-coverage=')) {
+      minCoverage = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : before[++i];
+      if (minCoverage === undefined) throw new ConfigError('--min-coverage needs a value (a percentage 0..100).');
+    } else mockArgs.push(arg);
+  }
+  if (!command.length) throw new ConfigError('exec needs a command after --, as in: axys-mock exec -- pytest -q');
+  return { mockArgs, minCoverage, command };
+}
+
+function configFrom(values: Flags, env: Env, base: Config): Config {
   const pick = (flag: string | undefined, key: string): string | undefined => flag ?? (env[key] || undefined);
   const problems: string[] = [];
   const attempt = <T>(fn: () => T, fallback: T): T => {
@@ -139,9 +198,9 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
   };
   const port = pick(values.port, 'PORT');
   const controlPort = pick(values['control-port'], 'CONTROL_PORT');
-  const logLevel = pick(values['log-level'], 'LOG_LEVEL') ?? defaults.logLevel;
+  const logLevel = pick(values['log-level'], 'LOG_LEVEL') ?? base.logLevel;
   if (!['silent', 'info', 'debug'].includes(logLevel)) problems.push(`LOG_LEVEL must be silent, info or debug, got "${logLevel}"`);
-  const dnsResolver = pick(values['dns-resolver'], 'DNS_RESOLVER') ?? defaults.dnsResolver;
+  const dnsResolver = pick(values['dns-resolver'], 'DNS_RESOLVER') ?? base.dnsResolver;
   if (!['static', 'system'].includes(dnsResolver)) problems.push(`DNS_RESOLVER must be static or system, got "${dnsResolver}"`);
   const faultHeaderEnv = env.FAULT_HEADER;
   const count = (flag: string | undefined, key: string, min: number, fallback: number): number => {
@@ -152,25 +211,32 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
   const clearing = pick(values['deposit-clearing-seconds'], 'DEPOSIT_CLEARING_SECONDS');
   const allowCallers = list(values['allow-callers'], 'ALLOW_CALLERS');
   for (const entry of allowCallers) {
-    if (entry !== 'gateway' && !isIP(entry)) problems.push(`ALLOW_CALLERS entries must be IP addresses or "gateway", got "${entry}"`);
+    if (entry !== 'gateway' && !parseCidr(entry)) problems.push(`ALLOW_CALLERS entries must be IP addresses, CIDR ranges (172.18.0.0/16) or "gateway", got "${entry}"`);
   }
+  const logFormat = pick(values['log-format'], 'LOG_FORMAT') ?? base.logFormat;
+  if (!['text', 'json'].includes(logFormat)) problems.push(`LOG_FORMAT must be text or json, got "${logFormat}"`);
+  const readyFile = pick(values['ready-file'], 'READY_FILE');
+  const dataFile = pick(values['data-file'], 'DATA_FILE') ?? base.dataFile;
   const config: Config = {
-    host: pick(values.host, 'HOST') ?? defaults.host,
-    port: port === undefined ? defaults.port : attempt(() => parsePort('PORT', port), 0),
-    controlPort: controlPort === undefined ? defaults.controlPort : attempt(() => parsePort('CONTROL_PORT', controlPort), 0),
-    dataFile: values['in-memory'] ? null : path.resolve(pick(values['data-file'], 'DATA_FILE') ?? defaults.dataFile!),
-    certsDir: path.resolve(pick(values['certs-dir'], 'CERTS_DIR') ?? defaults.certsDir),
-    fixtures: pick(values.fixtures, 'FIXTURES') ?? defaults.fixtures,
+    host: pick(values.host, 'HOST') ?? base.host,
+    port: port === undefined ? base.port : attempt(() => parsePort('PORT', port), 0),
+    controlPort: controlPort === undefined ? base.controlPort : attempt(() => parsePort('CONTROL_PORT', controlPort), 0),
+    dataFile: values['in-memory'] || dataFile === null ? null : path.resolve(dataFile),
+    certsDir: path.resolve(pick(values['certs-dir'], 'CERTS_DIR') ?? base.certsDir),
+    fixtures: pick(values.fixtures, 'FIXTURES') ?? base.fixtures,
     controlToken: pick(values['control-token'], 'CONTROL_TOKEN') ?? null,
     logLevel: logLevel as Config['logLevel'],
+    logFormat: logFormat as Config['logFormat'],
+    readyFile: readyFile ? path.resolve(readyFile) : null,
+    printReadyJson: values['print-ready-json'] ?? false,
     tlsServerNames: list(values['tls-server-names'], 'TLS_SERVER_NAMES'),
     faultHeader: values['no-fault-header'] ? false : faultHeaderEnv ? attempt(() => parseBoolSwitch('FAULT_HEADER', faultHeaderEnv), true) : true,
     dnsResolver: dnsResolver as Config['dnsResolver'],
     validateResponses: false,
     depositClearingSeconds: clearing === undefined ? null : attempt(() => parseCount('DEPOSIT_CLEARING_SECONDS', clearing, 0), null),
-    otpListenerSeconds: count(values['otp-listener-seconds'], 'OTP_LISTENER_SECONDS', 1, defaults.otpListenerSeconds),
-    otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, defaults.otpCodeSeconds),
-    webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, defaults.webhookTimeoutMs),
+    otpListenerSeconds: count(values['otp-listener-seconds'], 'OTP_LISTENER_SECONDS', 1, base.otpListenerSeconds),
+    otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, base.otpCodeSeconds),
+    webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, base.webhookTimeoutMs),
     allowCallers,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);

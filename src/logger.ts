@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 
 export interface Logger {
+  /** a line formatted already (the request log): written as it is unless silent */
+  line(text: string): void;
   info(message: string): void;
   debug(message: string): void;
   error(message: string, err?: unknown): void;
@@ -26,13 +28,18 @@ export function write(stream: NodeJS.WritableStream, text: string): void {
   if (!gone) stream.write(text);
 }
 
-export function createLogger(level: Config['logLevel']): Logger {
+export function createLogger(level: Config['logLevel'], format: Config['logFormat'] = 'text'): Logger {
   const out = (message: string) => write(process.stdout, `${message}\n`);
+  const json = (lvl: string, msg: string, err?: unknown) =>
+    JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...(err instanceof Error ? { error: err.message, stack: err.stack } : err ? { error: String(err) } : {}) });
+  const text = format === 'json' ? (lvl: string, m: string) => json(lvl, m) : (_lvl: string, m: string) => m;
   return {
-    info: (m) => level !== 'silent' && out(m),
-    debug: (m) => level === 'debug' && out(m),
+    line: (t) => level !== 'silent' && out(t),
+    info: (m) => level !== 'silent' && out(text('info', m)),
+    debug: (m) => level === 'debug' && out(text('debug', m)),
     error: (m, err) => {
       if (level === 'silent') return;
+      if (format === 'json') return write(process.stderr, `${json('error', m, err)}\n`);
       write(process.stderr, `${m}${err instanceof Error ? `\n${err.stack}` : err ? ` ${String(err)}` : ''}\n`);
     },
   };

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 import { banner } from './banner.js';
-import { ConfigError, HELP, loadConfig } from './config.js';
+import { exec } from './cli/exec.js';
+import { startupFailure } from './cli/failure.js';
+import { writeReadyFile } from './cli/ready-file.js';
+import { HELP, loadConfig } from './config.js';
 import { write } from './logger.js';
 import { startMock } from './mock.js';
-import { StoreFileError } from './store/store.js';
+import { readyInfo } from './ready.js';
+import { version } from './version.js';
 
-async function main(): Promise<void> {
+async function serve(argv: string[]): Promise<void> {
   const started = performance.now();
-  const config = loadConfig(process.argv.slice(2), process.env);
-  if (config === 'help') {
-    write(process.stdout, HELP);
-    return;
-  }
+  const config = loadConfig(argv, process.env);
+  if (config === 'help') return write(process.stdout, HELP);
+  if (config === 'version') return write(process.stdout, `${version}\n`);
   const mock = await startMock(config);
   // the handlers come before the banner: whoever waits for "ready" may send a signal right away
   let stopping = false;
@@ -29,21 +31,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  mock.logger.info(banner(mock));
-  mock.logger.info(`\n  ready in ${Math.round(performance.now() - started)} ms`);
+  const info = readyInfo(mock);
+  if (config.readyFile) await writeReadyFile(config.readyFile, info);
+  if (config.printReadyJson) write(process.stdout, `${JSON.stringify(info)}\n`);
+  else mock.logger.info(banner(mock));
+  mock.logger.info(`${config.printReadyJson ? '' : '\n  '}ready in ${Math.round(performance.now() - started)} ms`);
 }
 
-main().catch((err: unknown) => {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') {
-    process.stderr.write(
-      `axys-mock: ${(err as Error).message}\n  The user running the mock (uid ${process.getuid?.() ?? '?'}) cannot write there.` +
-        ` In Docker, create the mounted folders first and run as yourself: mkdir -p certs data && docker run --user "$(id -u):$(id -g)" ...\n`,
-    );
-  } else if (err instanceof ConfigError || err instanceof StoreFileError || code === 'EADDRINUSE') {
-    process.stderr.write(`axys-mock: ${(err as Error).message}\n`);
-  } else {
-    process.stderr.write(`axys-mock failed to start: ${(err as Error).stack ?? String(err)}\n`);
+const argv = process.argv.slice(2);
+const config = () => {
+  try {
+    const c = loadConfig(argv[0] === 'exec' ? [] : argv, process.env);
+    return typeof c === 'string' ? null : c;
+  } catch {
+    return null;
   }
+};
+const run = argv[0] === 'exec' ? exec(argv.slice(1), process.env).then((code) => process.exit(code)) : serve(argv);
+run.catch((err: unknown) => {
+  process.stderr.write(`${startupFailure(err, config())}\n`);
   process.exit(1);
 });

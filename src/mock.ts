@@ -13,15 +13,21 @@ import { allowCallers } from './domain/allow-callers.js';
 import { liveApiKey } from './domain/programs.js';
 import { FaultEngine } from './faults/engine.js';
 import { faultInjection } from './faults/middleware.js';
-import { staticResolver, systemResolver } from './gateway/fcrdns.js';
+import { staticResolver, systemResolver, withCallerRanges } from './gateway/fcrdns.js';
+import { singleAddress } from './gateway/ip.js';
 import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
 import { idempotency } from './idempotency/middleware.js';
 import { Journal } from './journal/journal.js';
 import { journalTlsRefusals } from './journal/tls-refusals.js';
+import { requestLog } from './log/request-log.js';
 import { createLogger, type Logger } from './logger.js';
 import { defaultGateway } from './net/default-gateway.js';
 import { createPlatformApp } from './platform/app.js';
 import { Snapshots } from './state/snapshots.js';
+import { ProgramSnapshots } from './state/program-snapshots.js';
+import { Coverage } from './coverage/coverage.js';
+import { OperationMatcher, platformOperations } from './coverage/operations.js';
+import { Metrics } from './metrics/metrics.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
 import { Store } from './store/store.js';
@@ -55,6 +61,10 @@ export interface RunningMock {
   faults: FaultEngine;
   rateLimiter: RateLimiter;
   snapshots: Snapshots;
+  /** which operations and error scenarios the run exercised (GET /_mock/coverage) */
+  coverage: Coverage;
+  /** Prometheus metrics (GET /_mock/metrics) */
+  metrics: Metrics;
   logger: Logger;
   /** The fixture program that apiKey, tls, dispatcher and agent are for: the first staging program with a client certificate and a live key. */
   programId: number;
@@ -66,6 +76,12 @@ export interface RunningMock {
   dispatcher: FetchDispatcher;
   /** A keep-alive `https.Agent` with the same TLS material, for node:https and HTTP libraries built on it. */
   agent: https.Agent;
+  /**
+   * Node's fetch against the platform API as that program: a path resolves against apiUrl, the client
+   * certificate is presented and X-API-Key sent unless `init.headers` has its own. Types the same with
+   * and without the DOM lib (whose RequestInit has no `dispatcher`).
+   */
+  fetch(path: string | URL, init?: RequestInit): Promise<Response>;
   /** Typed client over the control plane. */
   control: ControlClient;
   reset(fixtures?: string): Promise<void>;
@@ -120,7 +136,7 @@ function fixturePrograms(state: State) {
 /** Wires everything and starts both listeners. Port 0 picks free ports; the bound ones are returned. */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const config: Config = Object.freeze({ ...embeddedDefaults, ...options }) as Config;
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
   const fixtureState = async (name: string) => allowCallers(await loadFixtures(name), callers);
   const fixtures = await fixtureState(config.fixtures);
@@ -128,11 +144,22 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
   const journal = new Journal();
+  const logRequest = requestLog(logger, () => store.state, config);
+  if (logRequest) journal.onRecord(logRequest);
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
   const certificates = new CertificateService(certs, () => store.state);
   const faults = new FaultEngine();
   const rateLimiter = new RateLimiter();
   const snapshots = new Snapshots();
+  const programSnapshots = new ProgramSnapshots();
+  const operations = platformOperations();
+  const matcher = new OperationMatcher(operations);
+  const coverage = new Coverage(operations, matcher);
+  const metrics = new Metrics(matcher);
+  journal.onRecord((entry) => {
+    coverage.record(entry);
+    metrics.record(entry);
+  });
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 
   const platformApp = createPlatformApp({
@@ -149,7 +176,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),
-      resolver: config.dnsResolver === 'system' ? systemResolver : staticResolver(() => store.state.dns),
+      resolver: withCallerRanges(
+        config.dnsResolver === 'system' ? systemResolver : staticResolver(() => store.state.dns),
+        callers.filter((c) => !singleAddress(c)),
+        fixtures.programs.flatMap((p) => p.domains),
+      ),
     },
   });
   const apiServer = https.createServer(apiServerTlsOptions(certs), platformApp);
@@ -184,6 +215,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     logError,
     faults,
     snapshots,
+    programSnapshots,
+    coverage,
+    metrics,
+    fixtures: () => fixtureState(config.fixtures),
     reset,
     replaceState,
   });
@@ -239,6 +274,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     faults,
     rateLimiter,
     snapshots,
+    coverage,
+    metrics,
     logger,
     get programId() {
       return program?.programId ?? unavailable();
@@ -254,6 +291,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     },
     get agent() {
       return agent ?? unavailable();
+    },
+    fetch: (target, init = {}) => {
+      if (!program || !dispatcher) return unavailable();
+      const headers = new Headers(init.headers);
+      if (!headers.has('x-api-key')) headers.set('x-api-key', program.apiKey);
+      return fetch(new URL(target, apiUrl), { ...init, headers, dispatcher } as RequestInit);
     },
     control: createControlClient(controlUrl, config.controlToken),
     reset,

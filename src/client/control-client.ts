@@ -50,6 +50,12 @@ export function createControlClient(controlUrl: string, token: string | null = n
     if (!res.ok) throw new ControlError(method, path, res.status, parsed);
     return parsed as T;
   }
+  async function text(path: string): Promise<string> {
+    const res = await fetch(`${controlUrl}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+    const body = await res.text();
+    if (!res.ok) throw new ControlError('GET', path, res.status, body);
+    return body;
+  }
   const query = (filter: object): string => {
     const entries = Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]);
     return entries.length ? `?${new URLSearchParams(entries)}` : '';
@@ -95,7 +101,24 @@ export function createControlClient(controlUrl: string, token: string | null = n
       issueApiKey: (programId: number) => call<Schemas['ApiKeyIssued']>('POST', `/_mock/programs/${id(programId)}/api-keys`),
       setRateLimit: (programId: number, rateLimit: Schemas['RateLimit']) => call<Schemas['Program']>('PUT', `/_mock/programs/${id(programId)}/rate-limit`, rateLimit),
       revokeApiKey: (apiKey: string) => call<Schemas['ApiKeyRevoked']>('DELETE', `/_mock/api-keys/${id(apiKey)}`),
+      /** This program's records back to the fixtures (none for an onboarded program); other programs untouched. */
+      reset: (programId: number) => call<Schemas['ProgramDone']>('POST', `/_mock/programs/${id(programId)}/reset`),
+      snapshots: {
+        create: (programId: number, name?: string) => call<Schemas['ProgramSnapshot']>('POST', `/_mock/programs/${id(programId)}/snapshots`, name === undefined ? {} : { name }),
+        list: (programId: number) => call<Schemas['ProgramSnapshotList']>('GET', `/_mock/programs/${id(programId)}/snapshots`),
+        /** Only this program's records change. */
+        restore: (programId: number, snapshotId: number) => call<Schemas['ProgramRestored']>('POST', `/_mock/programs/${id(programId)}/snapshots/${id(snapshotId)}/restore`),
+        remove: (programId: number, snapshotId: number) => call<Schemas['Ok']>('DELETE', `/_mock/programs/${id(programId)}/snapshots/${id(snapshotId)}`),
+      },
     },
+    coverage: {
+      get: () => call<Schemas['CoverageReport']>('GET', '/_mock/coverage'),
+      /** `junit` (XML) or `markdown`, as text. */
+      report: (format: 'junit' | 'markdown') => text(`/_mock/coverage?format=${format}`),
+      clear: () => call<Schemas['Ok']>('DELETE', '/_mock/coverage'),
+    },
+    /** Prometheus text format. */
+    metrics: () => text('/_mock/metrics'),
     certificates: {
       issue: (request: Schemas['CertificateCreate']) => call<Schemas['CertificateIssued']>('POST', '/_mock/certificates', request),
       list: () => call<Schemas['CertificateList']>('GET', '/_mock/certificates'),
@@ -121,3 +144,5 @@ export function createControlClient(controlUrl: string, token: string | null = n
 
 export type ControlClient = ReturnType<typeof createControlClient>;
 export type JournalEntry = Schemas['JournalEntry'];
+export type CoverageReport = Schemas['CoverageReport'];
+export type ProgramSnapshot = Schemas['ProgramSnapshot'];

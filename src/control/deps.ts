@@ -3,6 +3,9 @@ import type { CertificateService } from '../certificates.js';
 import type { ErrorLogger } from '../http/error-handler.js';
 import type { FaultEngine } from '../faults/engine.js';
 import type { Journal } from '../journal/journal.js';
+import type { Coverage } from '../coverage/coverage.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { ProgramSnapshots } from '../state/program-snapshots.js';
 import type { Snapshots } from '../state/snapshots.js';
 import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -20,6 +23,11 @@ export interface ControlDeps {
   logError: ErrorLogger;
   faults: FaultEngine;
   snapshots: Snapshots;
+  programSnapshots: ProgramSnapshots;
+  coverage: Coverage;
+  metrics: Metrics;
+  /** the configured fixtures, read anew (a per-program reset takes that program's records from them) */
+  fixtures(): Promise<State>;
   /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
   /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */

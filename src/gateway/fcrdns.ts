@@ -1,10 +1,30 @@
 import dns from 'node:dns';
 import type { DnsTable } from '../store/state.js';
-import { normalizeIp } from './ip.js';
+import { ipAllowed, normalizeIp } from './ip.js';
 
 export interface HostResolver {
   reverse(ip: string): Promise<string[]> | string[];
   forward(name: string): Promise<string[]> | string[];
+  /** A and PTR records for a whole range (ALLOW_CALLERS ranges): true when `name` stands for `ip` both ways. */
+  covers?(ip: string, name: string): boolean;
+}
+
+/**
+ * The base resolver plus ranges whose every address has PTR records for `names` and is in their A
+ * records (a compose network from ALLOW_CALLERS, whose containers get addresses at run time).
+ */
+export function withCallerRanges(base: HostResolver, ranges: readonly string[], names: readonly string[]): HostResolver {
+  if (!ranges.length) return base;
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  const covers = (ip: string, name: string) => wanted.has(name.toLowerCase()) && ipAllowed(ranges, ip);
+  return {
+    reverse: async (ip) => {
+      const found = await base.reverse(ip);
+      return ipAllowed(ranges, ip) ? [...found, ...[...wanted].filter((n) => !found.includes(n))] : found;
+    },
+    forward: base.forward,
+    covers,
+  };
 }
 
 /** Lookups in the mock's own DNS table (`/_mock/dns`), read at call time so edits apply at once. */
@@ -34,7 +54,7 @@ export async function confirmedName(ip: string, certificateNames: readonly strin
   for (const name of await resolver.reverse(caller)) {
     const lower = name.toLowerCase();
     if (!wanted.has(lower)) continue;
-    if ((await resolver.forward(lower)).includes(caller)) return lower;
+    if (resolver.covers?.(caller, lower) || (await resolver.forward(lower)).includes(caller)) return lower;
   }
   return null;
 }

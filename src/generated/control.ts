@@ -496,6 +496,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/programs/{programId}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put one program's records back as the fixtures have them
+         * @description Only this program's cardholders, bank accounts, cards, wallets, deposits, transfers, card
+         *     transactions, fees, wallet transactions, OTP listeners and idempotency records change: back to
+         *     the configured fixtures' records of the program, or none for a program onboarded through
+         *     `POST /_mock/programs`. Its settings, API keys, certificates and DNS records stay, and so does
+         *     every other program. Id sequences never move back.
+         */
+        post: operations["resetProgram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/programs/{programId}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        /** The program's snapshots, oldest first */
+        get: operations["listProgramSnapshots"];
+        put?: never;
+        /**
+         * Save one program's records in memory
+         * @description The records `resetProgram` lists, of this program only; kept in memory (not across restarts),
+         *     the 50 newest per program.
+         */
+        post: operations["takeProgramSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/programs/{programId}/snapshots/{snapshotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Forget a program snapshot */
+        delete: operations["deleteProgramSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/programs/{programId}/snapshots/{snapshotId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put one program's records back as the snapshot has them
+         * @description Only this program's records change; other programs' records, written meanwhile or not, stay.
+         *     Id sequences never move back, so no id is handed out twice. The snapshot stays available.
+         */
+        post: operations["restoreProgramSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which platform operations and error scenarios the run exercised
+         * @description Every operation of `openapi/platform.yaml` with how often it was called and the status codes
+         *     it answered, and the errors page's scenarios (401, both 403 causes, 404 OTP expiry, 409
+         *     compliance lock, 429, 5xx faults, after-commit, ...) with whether they happened. Counted
+         *     since the start or the last `DELETE /_mock/coverage` (a reset keeps it, so a suite that resets
+         *     before every test still gets the whole run). `format` (or the Accept header
+         *     `application/xml` / `text/markdown`) picks JUnit XML or Markdown.
+         */
+        get: operations["getCoverage"];
+        put?: never;
+        post?: never;
+        /** Start counting coverage anew */
+        delete: operations["clearCoverage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Text exposition format: `axys_mock_requests_total{operation,status,decision}`,
+         *     `axys_mock_faults_fired_total{fault}` and the histogram
+         *     `axys_mock_request_duration_seconds{operation}`. Never reset by the mock.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -859,6 +1001,61 @@ export interface components {
         SnapshotList: {
             items: components["schemas"]["Snapshot"][];
             total: number;
+        };
+        ProgramDone: {
+            /** @enum {string} */
+            status: "success";
+            programId: number;
+        };
+        ProgramSnapshot: {
+            snapshotId: number;
+            programId: number;
+            name: string | null;
+            /** @description Unix seconds, mock's clock */
+            createdAt: number;
+            bytes: number;
+        };
+        ProgramSnapshotList: {
+            items: components["schemas"]["ProgramSnapshot"][];
+            total: number;
+        };
+        ProgramRestored: {
+            /** @enum {string} */
+            status: "success";
+            programId: number;
+            snapshotId: number;
+        };
+        CoverageReport: {
+            /**
+             * Format: date-time
+             * @description the start, or the last DELETE /_mock/coverage (real clock)
+             */
+            since: string;
+            operations: {
+                total: number;
+                called: number;
+                percent: number;
+            };
+            items: {
+                operationId: string;
+                method: string;
+                /** @description the spec's path template */
+                path: string;
+                deprecated: boolean;
+                calls: number;
+                /** @description answers by status code; "none" when no answer was sent (reset, timeout) */
+                statuses: {
+                    [key: string]: number;
+                };
+            }[];
+            scenarios: {
+                id: string;
+                title: string;
+                exercised: boolean;
+                count: number;
+            }[];
+            /** @description requests whose path is no operation of the spec */
+            unmatched: number;
         };
         Restored: {
             /** @enum {string} */
@@ -2048,6 +2245,220 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resetProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description reset */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDone"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listProgramSnapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the snapshots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramSnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    takeProgramSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SnapshotCreate"];
+            };
+        };
+        responses: {
+            /** @description saved */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteProgramSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description forgotten */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    restoreProgramSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+                snapshotId: components["parameters"]["SnapshotId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramRestored"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCoverage: {
+        parameters: {
+            query?: {
+                format?: "json" | "junit" | "markdown";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageReport"];
+                    "application/xml": string;
+                    "text/markdown": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearCoverage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description cleared */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -33,17 +33,30 @@ export interface JournalQuery {
   limit?: number;
 }
 
-/** Newest-first request journal, bounded so a long request stream cannot grow memory. */
+export type JournalListener = (entry: JournalEntry) => void;
+
+/**
+ * Newest-first request journal, bounded so a long request stream cannot grow memory. Every finished
+ * request passes through record(): the request log, coverage and metrics listen there, whatever the
+ * pipeline in front of it looks like.
+ */
 export class Journal {
   #entries: JournalEntry[] = [];
+  #listeners: JournalListener[] = [];
   readonly capacity: number;
 
   constructor(capacity = 5000) {
     this.capacity = capacity;
   }
 
+  /** Called with every entry as it is recorded (synchronously: keep it cheap). */
+  onRecord(listener: JournalListener): void {
+    this.#listeners.push(listener);
+  }
+
   record(entry: JournalEntry): void {
     this.#entries.push(entry);
+    for (const listener of this.#listeners) listener(entry);
     // drop in chunks so recording stays O(1) amortised
     if (this.#entries.length > this.capacity * 1.25) this.#entries.splice(0, this.#entries.length - this.capacity);
   }

@@ -38,9 +38,10 @@ export function spawnMock(args: string[], cwd: string): Promise<MockProcess> {
       resolve({
         child,
         output: () => out,
-        apiUrl: /platform API\s+(\S+)\/v2/.exec(out)![1]!,
-        controlUrl: /control plane\s+(\S+)\/_mock/.exec(out)![1]!,
-        curl: /^\s+(curl .*)$/m.exec(out)![1]!,
+        // absent with --print-ready-json (no banner)
+        apiUrl: /platform API\s+(\S+)\/v2/.exec(out)?.[1] ?? '',
+        controlUrl: /control plane\s+(\S+)\/_mock/.exec(out)?.[1] ?? '',
+        curl: /^\s+(curl .*)$/m.exec(out)?.[1] ?? '',
       });
     });
   });
