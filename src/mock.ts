@@ -191,6 +191,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   /** After the whole state changed (reset, import, restore): runtime that described the old state starts over. */
   const replaceState = async (next: State) => {
     await store.replace(next);
+    // the programs they were of may be gone or others now
+    programSnapshots.clear();
     faults.clearCounters();
     rateLimiter.clear();
     await certificates.applyRevocations();

@@ -69,3 +69,25 @@ describe('an allowed caller passes the allowlist and FCrDNS of every fixture pro
     expect((await apiClient(mock(), { localAddress: '127.0.0.3' }).get('/v2/cardholders')).status).toBe(403);
   });
 });
+
+describe('ALLOW_CALLERS with a CIDR range (a compose network): every address in it passes allowlist and FCrDNS', () => {
+  const mock = useMock({ allowCallers: ['127.0.8.0/24'] });
+
+  it('accepts the range in the configuration', () => {
+    expect((loadConfig([], { ALLOW_CALLERS: 'gateway,172.18.0.0/16' }) as Config).allowCallers).toEqual(['gateway', '172.18.0.0/16']);
+  });
+
+  it.each([
+    ['127.0.8.9', 1, 200],
+    ['127.0.8.200', 3, 200],
+    ['127.0.9.1', 1, 403],
+  ])('%s as program %i: %i', async (localAddress, programId, status) => {
+    expect((await apiClient(mock(), { programId, localAddress }).get('/v2/cardholders')).status).toBe(status);
+  });
+
+  it('allowlists the range without writing a DNS record per address', () => {
+    const state = mock().store.state;
+    expect(state.programs.every((p) => p.allowlist.includes('127.0.8.0/24'))).toBe(true);
+    expect(Object.keys(state.dns.ptr).filter((ip) => ip.startsWith('127.0.8.'))).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { findProgram } from '../domain/programs.js';
-import { emptyProgramData, programData, replaceProgramData } from '../state/program-data.js';
+import { applyProgramDataPatch, emptyProgramData, programData, programDataPatch, type ProgramData } from '../state/program-data.js';
 import type { ControlDeps } from './deps.js';
 
 /**
@@ -9,6 +9,8 @@ import type { ControlDeps } from './deps.js';
  */
 export function programStateRouter(deps: ControlDeps): Router {
   const router = Router();
+  // read from the plain state inside the (synchronous) change, so nothing can come in between
+  const replace = (programId: number, data: ProgramData) => deps.store.transact((draft) => applyProgramDataPatch(draft, programDataPatch(deps.store.state, programId, data)));
   const programIdOf = (raw: string | string[] | undefined) => {
     const programId = Number(raw);
     findProgram(deps.store.state, programId);
@@ -19,7 +21,7 @@ export function programStateRouter(deps: ControlDeps): Router {
     const programId = programIdOf(req.params.programId);
     const fixtures = await deps.fixtures();
     const data = fixtures.programs.some((p) => p.programId === programId) ? programData(fixtures, programId) : emptyProgramData();
-    await deps.store.transact((draft) => replaceProgramData(draft, programId, data));
+    await replace(programId, data);
     res.json({ status: 'success', programId });
   });
 
@@ -38,7 +40,7 @@ export function programStateRouter(deps: ControlDeps): Router {
     const programId = programIdOf(req.params.programId);
     const snapshotId = Number(req.params.snapshotId);
     const data = deps.programSnapshots.data(programId, snapshotId);
-    await deps.store.transact((draft) => replaceProgramData(draft, programId, data));
+    await replace(programId, data);
     res.json({ status: 'success', programId, snapshotId });
   });
 

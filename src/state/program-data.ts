@@ -23,7 +23,7 @@ export type ProgramData = { [K in ProgramCollection]: State[K] };
 /** A deep copy of the program's records (its settings, keys, certificates and DNS records are not data: they stay). */
 export function programData(state: State, programId: number): ProgramData {
   const data = {} as Record<ProgramCollection, unknown[]>;
-  for (const [name] of PROGRAM_COLLECTIONS) data[name] = structuredClone((state[name] as { programId: number }[]).filter((r) => r.programId === programId));
+  for (const [name] of PROGRAM_COLLECTIONS) data[name] = structuredClone(((state[name] ?? []) as { programId: number }[]).filter((r) => r.programId === programId));
   return data as ProgramData;
 }
 
@@ -31,21 +31,35 @@ export function emptyProgramData(): ProgramData {
   return Object.fromEntries(PROGRAM_COLLECTIONS.map(([name]) => [name, []])) as unknown as ProgramData;
 }
 
+/** New collections and sequences that put `data` in place of the program's records; `state` is not changed. */
+export interface ProgramDataPatch {
+  collections: Partial<Record<ProgramCollection, unknown[]>>;
+  sequences: Record<string, number>;
+}
+
 /**
- * Replaces the program's records with `data`, leaving every other program's records as they are.
- * Id sequences only move up (to the highest id restored), so ids handed out meanwhile, to this
- * program or to another, are never handed out again.
+ * What replacing the program's records with `data` changes, every other program's records left as
+ * they are. Id sequences only move up (to the highest id restored), so ids handed out meanwhile, to
+ * this program or to another, are never handed out again. Read it from the plain state (not a
+ * tracked draft: the new collections must hold plain records), then assign it in one change.
  */
-export function replaceProgramData(state: State, programId: number, data: ProgramData): void {
+export function programDataPatch(state: State, programId: number, data: ProgramData): ProgramDataPatch {
+  const patch: ProgramDataPatch = { collections: {}, sequences: {} };
   for (const [name, idOf] of PROGRAM_COLLECTIONS) {
-    const current = state[name] as { programId: number }[];
-    const incoming = (data[name] as { programId: number }[]).map((r) => ({ ...r, programId }));
+    const current = (state[name] ?? []) as { programId: number }[];
+    const incoming = ((data[name] ?? []) as { programId: number }[]).map((r) => ({ ...r, programId }));
     const kept = current.filter((r) => r.programId !== programId);
     if (kept.length === current.length && !incoming.length) continue;
-    (state as unknown as Record<string, unknown[]>)[name] = kept.concat(incoming);
+    patch.collections[name] = kept.concat(incoming);
     if (!idOf) continue;
     let highest = 0;
     for (const r of incoming) highest = Math.max(highest, (idOf as (r: unknown) => number)(r));
-    if ((state.sequences[name] ?? 0) < highest) state.sequences[name] = highest;
+    if ((state.sequences[name] ?? 0) < highest) patch.sequences[name] = highest;
   }
+  return patch;
+}
+
+export function applyProgramDataPatch(draft: State, patch: ProgramDataPatch): void {
+  for (const [name, records] of Object.entries(patch.collections)) (draft as unknown as Record<string, unknown[]>)[name] = records;
+  for (const [name, value] of Object.entries(patch.sequences)) draft.sequences[name] = value;
 }

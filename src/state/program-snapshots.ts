@@ -40,6 +40,10 @@ export class ProgramSnapshots {
     return [...this.#items.values()].filter((i) => i.info.programId === programId).map((i) => i.info);
   }
 
+  clear(): void {
+    this.#items.clear();
+  }
+
   delete(programId: number, id: number): void {
     if (this.#items.get(id)?.info.programId !== programId) throw new ApiError(404, programSnapshotMessages.notFound(programId, id));
     this.#items.delete(id);
