@@ -21,18 +21,22 @@ chmodSync(path.join(dist, 'main.js'), 0o755);
 const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const esmOnly = new Set(['lowdb', 'steno']);
 const { build } = await import('esbuild');
-await build({
-  entryPoints: [path.join(root, 'src/index.ts')],
-  outfile: path.join(dist, 'index.cjs'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  external: Object.keys(dependencies).filter((name) => !esmOnly.has(name)),
-  // dist/index.cjs sits where dist/index.js does, so paths relative to the module stay right
-  define: { 'import.meta.url': '__axysModuleUrl' },
-  banner: { js: 'const __axysModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
-});
-// the CommonJS entry has the same types as the ESM one
-writeFileSync(path.join(dist, 'index.d.cts'), "export * from './index.js';\n");
+// testcontainers is an optional peer: only dist/testcontainers.* require it
+const external = [...Object.keys(dependencies).filter((name) => !esmOnly.has(name)), 'testcontainers'];
+for (const entry of ['index', 'testcontainers']) {
+  await build({
+    entryPoints: [path.join(root, `src/${entry}.ts`)],
+    outfile: path.join(dist, `${entry}.cjs`),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external,
+    // dist/<entry>.cjs sits where dist/<entry>.js does, so paths relative to the module stay right
+    define: { 'import.meta.url': '__axysModuleUrl' },
+    banner: { js: 'const __axysModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    logLevel: 'warning',
+  });
+  // a CommonJS entry has the same types as its ESM twin
+  writeFileSync(path.join(dist, `${entry}.d.cts`), `export * from './${entry}.js';\n`);
+}

@@ -27,7 +27,7 @@ afterAll(async () => {
 /** The CLI with exactly these arguments (no --port 0 added), to completion. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, env: { ...process.env, ...env }, timeout: 170_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -35,7 +35,10 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 
 const oneLine = (text: string) => text.trim().split('\n');
 
-describe('what a person types first', () => {
+// every test starts the CLI (and some a JVM or Python): seconds each on a busy 2-core machine
+const slow = { timeout: 180_000 };
+
+describe('what a person types first', slow, () => {
   it.each([['--help'], ['-h']])('%s prints the usage, with exec and every option', async (flag) => {
     const { code, stdout } = await cli([flag]);
     expect(code).toBe(0);
@@ -88,7 +91,7 @@ describe('what a person types first', () => {
   });
 });
 
-describe('the request log', () => {
+describe('the request log', slow, () => {
   it('info: one line per request with method, path, status, decision, program, ms and fault; a refusal says what to change', async () => {
     const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir);
     try {
@@ -131,7 +134,7 @@ describe('the request log', () => {
   });
 });
 
-describe('the ready file', () => {
+describe('the ready file', slow, () => {
   it('holds the URLs, ports, certificate paths and every fixture program key once the mock answers', async () => {
     const file = path.join(dir, 'ready/mock.json');
     const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs', '--ready-file', file], dir);
@@ -152,8 +155,7 @@ describe('the ready file', () => {
   });
 });
 
-// a JVM compiling a source file, or Python starting, on a busy 2-core machine takes a while
-describe('axys-mock exec', { timeout: 120_000 }, () => {
+describe('axys-mock exec', slow, () => {
   it('exports AXYS_MOCK_* to the command, and exits with its exit code', async () => {
     const script = 'const e = process.env; console.log(JSON.stringify({ api: e.AXYS_MOCK_API_URL, key: e.AXYS_MOCK_API_KEY, ready: e.AXYS_MOCK_READY_FILE, cert: e.AXYS_MOCK_CERT })); process.exit(7)';
     const { code, stdout } = await cli(['exec', '--', process.execPath, '-e', script]);
@@ -190,7 +192,7 @@ describe('axys-mock exec', { timeout: 120_000 }, () => {
   });
 });
 
-describe('start-up failures the CLI reports', () => {
+describe('start-up failures the CLI reports', slow, () => {
   it('a bad ALLOW_CALLERS entry is named with the forms it takes', async () => {
     const result = await runMockToExit(['--in-memory', '--allow-callers', '10.0.0.0/33'], dir);
     expect(result.code).toBe(1);
