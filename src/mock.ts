@@ -129,7 +129,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const clock = new Clock();
   const journal = new Journal();
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
-  const certificates = new CertificateService(certs, () => store.state);
+  const certificates = new CertificateService(certs, () => store.state, clock);
   const faults = new FaultEngine();
   const rateLimiter = new RateLimiter();
   const snapshots = new Snapshots();
