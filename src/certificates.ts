@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { Clock } from './clock.js';
 import { ApiError, notFound } from './http/errors.js';
@@ -9,6 +10,15 @@ export interface IssueRequest {
   validDays?: number;
   notBefore?: Date;
   csrPem?: string;
+}
+
+/** A client certificate the clock cares about (its expiry and reminders); times in Unix seconds. */
+export interface ClientCertificateTimes {
+  serial: string;
+  programId: number;
+  notAfter: number;
+  /** when it came into existence: reminders whose time had already passed then are not sent */
+  issuedAt: number;
 }
 
 export interface CertificateListItem {
@@ -29,6 +39,7 @@ export class CertificateService {
   readonly set: CertificateSet;
   readonly gate: ClientCertificateGate;
   #fixtureOwners = new Map<string, number>();
+  #fixtureTimes: ClientCertificateTimes[] = [];
   #state: () => State;
   #clock: Clock;
 
@@ -38,7 +49,22 @@ export class CertificateService {
     this.#clock = clock;
     this.gate = new ClientCertificateGate(set.ca, () => clock.nowMs(), state().revokedSerials);
     clock.onChange(() => this.gate.clockChanged());
-    for (const [programId, files] of set.clients) this.#fixtureOwners.set(files.serial, programId);
+    for (const [programId, files] of set.clients) {
+      this.#fixtureOwners.set(files.serial, programId);
+      const x = new X509Certificate(files.certPem);
+      const notBefore = Math.floor(Date.parse(x.validFrom) / 1000);
+      this.#fixtureTimes.push({ serial: files.serial, programId, notAfter: Math.floor(Date.parse(x.validTo) / 1000), issuedAt: notBefore });
+    }
+  }
+
+  /** Every client certificate not revoked: the fixture programs' and those issued through the control plane. */
+  clientCertificates(state: State): ClientCertificateTimes[] {
+    const out = this.#fixtureTimes.filter((c) => !this.gate.isRevoked(c.serial) && state.programs.some((p) => p.programId === c.programId));
+    for (const c of state.certificates) {
+      if (this.gate.isRevoked(c.serial)) continue;
+      out.push({ serial: c.serial, programId: c.programId, notAfter: Math.floor(Date.parse(c.notAfter) / 1000), issuedAt: Math.max(c.createdAt, Math.floor(Date.parse(c.notBefore) / 1000)) });
+    }
+    return out;
   }
 
   get caPem(): string {

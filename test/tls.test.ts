@@ -460,5 +460,5 @@ process.stdout.write(JSON.stringify({ ca: set.ca.certPem, server: set.server.cer
     // No lock or temp file left behind.
     expect((await readdir(target)).sort()).toEqual(['ca-key.pem', 'ca.pem', 'clients', 'server-key.pem', 'server.pem']);
     expect((await readdir(path.join(target, 'clients'))).every((f) => !f.endsWith('.tmp'))).toBe(true);
-  });
+  }, 60_000); // four cold tsx processes on a shared 2-core machine
 });
