@@ -713,8 +713,8 @@ export interface components {
             createdAt: number;
             /** @description where certificate expiry reminders are POSTed (PUT /_mock/programs/{programId}/reminder-url) */
             reminderUrl?: string | null;
-            /** @description the seeded emulation mode (PUT /_mock/programs/{programId}/emulation), null when off */
-            emulation?: components["schemas"]["EmulationSettings"] | null;
+            /** @description the seeded emulation mode (PUT /_mock/programs/{programId}/emulation), absent when off */
+            emulation?: components["schemas"]["EmulationSettings"];
         };
         ProgramList: {
             items: components["schemas"]["Program"][];
@@ -850,14 +850,20 @@ export interface components {
             /** @description default 0 */
             submitErrorRate?: number;
             /** @description default null (the usual clearing) */
-            depositClearingSeconds?: components["schemas"]["EmulationRange"] | null;
+            depositClearingSeconds?: {
+                min: number;
+                max: number;
+            } | null;
         };
         EmulationSettings: {
             seed: number;
             weights: components["schemas"]["EmulationWeights"];
             reviewSeconds: components["schemas"]["EmulationRange"];
             submitErrorRate: number;
-            depositClearingSeconds: components["schemas"]["EmulationRange"] | null;
+            depositClearingSeconds: {
+                min: number;
+                max: number;
+            } | null;
             /** @description draws made since the mode was set */
             draws: number;
         };
@@ -1121,8 +1127,8 @@ export interface components {
             createdAt: number;
             /** @description where certificate expiry reminders are POSTed (PUT /_mock/programs/{programId}/reminder-url) */
             reminderUrl?: string | null;
-            /** @description the seeded emulation mode (PUT /_mock/programs/{programId}/emulation), null when off */
-            emulation?: components["schemas"]["EmulationSettings"] | null;
+            /** @description the seeded emulation mode (PUT /_mock/programs/{programId}/emulation), absent when off */
+            emulation?: components["schemas"]["EmulationSettings"];
         };
         StoredApiKey: {
             apiKey: string;

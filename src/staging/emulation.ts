@@ -114,6 +114,7 @@ export function setEmulation(state: State, program: Program, settings: Emulation
   if (settings !== null && program.environment !== 'staging') {
     throw new ApiError(422, 'the emulation mode exists only for staging programs', [{ field: 'programId', message: `program ${program.programId} is ${program.environment}` }]);
   }
-  program.emulation = settings;
+  if (settings === null) delete program.emulation;
+  else program.emulation = settings;
   if (settings === null) state.emulationOutcomes = state.emulationOutcomes.filter((o) => o.programId !== program.programId);
 }

@@ -30,7 +30,7 @@ export interface Program {
   /** where certificate expiry reminders are POSTed (control plane); absent or null: none are sent */
   reminderUrl?: string | null;
   /** staging's non-deterministic outcomes, seeded (contract 8.16); absent or null: deterministic */
-  emulation?: EmulationSettings | null;
+  emulation?: EmulationSettings;
 }
 
 /** Weights of the review outcomes after kyc-submit; any non-negative numbers, at least one positive. */

@@ -8,7 +8,7 @@ import { apiClient, controlClient } from './client.js';
 import { cardholderBody } from './data.js';
 
 const [seed = '424242'] = process.argv.slice(2);
-const mock = await startMock({ validateResponses: true });
+const mock = await startMock({});
 try {
   const set = await controlClient(mock).put('/_mock/programs/1/emulation', {
     seed: Number(seed),
