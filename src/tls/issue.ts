@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import selfsigned from 'selfsigned';
 import type { ClientIdentity, IssuedCertificate, PemPair } from './types.js';
 import { canonicalSerial, randomSerial } from './serial.js';
 import {
@@ -83,6 +82,9 @@ async function signLeaf(p: LeafParams): Promise<x509.X509Certificate> {
   return cert;
 }
 
+/** Loaded on first use: a start with current certificates on disk never imports it. */
+const selfsigned = async () => (await import('selfsigned')).default;
+
 /** selfsigned's options for EC P-256 / ECDSA-SHA256 (its default is RSA with SHA-1). */
 const EC_SHA256 = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
 
@@ -95,7 +97,7 @@ export async function createCertificateAuthority(
   validDays = 3650,
 ): Promise<PemPair> {
   const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
-  const pems = await selfsigned.generate(
+  const pems = await (await selfsigned()).generate(
     [
       { name: 'commonName', value: `${commonName} ${randomBytes(6).toString('hex')}` },
       { name: 'organizationName', value: 'axys-mock' },
@@ -141,7 +143,7 @@ export async function createServerCertificate(
     });
     return { certPem: cert.toString('pem') + '\n', keyPem: await privateKeyToPem(keys.privateKey) };
   }
-  const pems = await selfsigned.generate(
+  const pems = await (await selfsigned()).generate(
     [
       { name: 'commonName', value: cn },
       { name: 'organizationName', value: 'axys-mock' },

@@ -1,9 +1,18 @@
 import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as Asn1js from 'asn1js';
+import type * as Pkijs from 'pkijs';
 
-type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
-pkijs.setEngine('node-webcrypto', new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as EngineCrypto }));
+type EngineCrypto = ConstructorParameters<typeof Pkijs.CryptoEngine>[0]['crypto'];
+
+/** Loaded on first use: a start that finds its .p12 files current never pays for importing pkijs. */
+let libraries: Promise<{ pkijs: typeof Pkijs; asn1js: typeof Asn1js }> | undefined;
+function load(): Promise<{ pkijs: typeof Pkijs; asn1js: typeof Asn1js }> {
+  libraries ??= Promise.all([import('pkijs'), import('asn1js')]).then(([pkijs, asn1js]) => {
+    pkijs.setEngine('node-webcrypto', new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as EngineCrypto }));
+    return { pkijs, asn1js };
+  });
+  return libraries;
+}
 
 const OID = {
   shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
@@ -27,7 +36,7 @@ export function certificateDer(pem: string): Buffer {
   return Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
 }
 
-function bagAttributes(localKeyId: Buffer, named: boolean): pkijs.Attribute[] {
+function bagAttributes(pkijs: typeof Pkijs, asn1js: typeof Asn1js, localKeyId: Buffer, named: boolean): Pkijs.Attribute[] {
   const attributes = [
     new pkijs.Attribute({ type: OID.localKeyId, values: [new asn1js.OctetString({ valueHex: toArrayBuffer(localKeyId) })] }),
   ];
@@ -35,7 +44,7 @@ function bagAttributes(localKeyId: Buffer, named: boolean): pkijs.Attribute[] {
   return attributes;
 }
 
-function certBag(der: Buffer, attributes?: pkijs.Attribute[]): pkijs.SafeBag {
+function certBag(pkijs: typeof Pkijs, der: Buffer, attributes?: Pkijs.Attribute[]): Pkijs.SafeBag {
   const parsedValue = pkijs.Certificate.fromBER(toArrayBuffer(der));
   return new pkijs.SafeBag({
     bagId: OID.certBag,
@@ -57,6 +66,7 @@ export async function toPkcs12(certPem: string, keyPem: string, caPem: string): 
   const caDer = certificateDer(caPem);
   const keyDer = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
   const localKeyId = createHash('sha1').update(leafDer).digest();
+  const { pkijs, asn1js } = await load();
   const password = new ArrayBuffer(0);
 
   const keyBag = new pkijs.PKCS8ShroudedKeyBag({ parsedValue: pkijs.PrivateKeyInfo.fromBER(toArrayBuffer(keyDer)) });
@@ -70,13 +80,13 @@ export async function toPkcs12(certPem: string, keyPem: string, caPem: string): 
               privacyMode: 0,
               value: new pkijs.SafeContents({
                 safeBags: [
-                  new pkijs.SafeBag({ bagId: OID.shroudedKeyBag, bagValue: keyBag, bagAttributes: bagAttributes(localKeyId, true) }),
+                  new pkijs.SafeBag({ bagId: OID.shroudedKeyBag, bagValue: keyBag, bagAttributes: bagAttributes(pkijs, asn1js, localKeyId, true) }),
                 ],
               }),
             },
             {
               privacyMode: 0,
-              value: new pkijs.SafeContents({ safeBags: [certBag(leafDer, bagAttributes(localKeyId, true)), certBag(caDer)] }),
+              value: new pkijs.SafeContents({ safeBags: [certBag(pkijs, leafDer, bagAttributes(pkijs, asn1js, localKeyId, true)), certBag(pkijs, caDer)] }),
             },
           ],
         },
@@ -85,7 +95,7 @@ export async function toPkcs12(certPem: string, keyPem: string, caPem: string): 
   });
   await keyBag.makeInternalValues({
     password,
-    contentEncryptionAlgorithm: { name: 'AES-CBC', length: 256 } as Parameters<pkijs.PKCS8ShroudedKeyBag['makeInternalValues']>[0]['contentEncryptionAlgorithm'],
+    contentEncryptionAlgorithm: { name: 'AES-CBC', length: 256 } as Parameters<Pkijs.PKCS8ShroudedKeyBag['makeInternalValues']>[0]['contentEncryptionAlgorithm'],
     hmacHashAlgorithm: 'SHA-256',
     iterationCount: ITERATIONS,
   });

@@ -3,6 +3,7 @@
  * program 1, creates and submits 50 cardholders over real mTLS, moves the clock past every review
  * and prints two strings of 50 statuses: after the clock moved (1/2/6/7), and right after submit (3/6).
  */
+import https from 'node:https';
 import { startMock } from '../../src/mock.js';
 import { apiClient, controlClient } from './client.js';
 import { cardholderBody } from './data.js';
@@ -17,7 +18,8 @@ try {
     submitErrorRate: 0.1,
   });
   if (set.status !== 200) throw new Error(`emulation not set: ${set.status} ${set.text}`);
-  const api = apiClient(mock);
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 }); // one connection: the test is about draws, not handshakes
+  const api = apiClient(mock, { agent });
   const ids: number[] = [];
   let atSubmit = '';
   for (let i = 0; i < 50; i++) {
@@ -31,6 +33,7 @@ try {
   let final = '';
   for (const id of ids) final += String((await api.get(`/v2/cardholders/${id}`)).body.cardholder.status);
   process.stdout.write(`${final} ${atSubmit}\n`);
+  agent.destroy();
 } finally {
   await mock.close();
 }
