@@ -16,6 +16,7 @@ import { journalRouter } from './journal.js';
 import { observeRouter } from './observe.js';
 import { programStateRouter } from './program-state.js';
 import { programsRouter } from './programs.js';
+import { stagingControlRouter } from './staging.js';
 import { stateRouter } from './state.js';
 import { webhooksRouter } from './webhooks.js';
 
@@ -44,7 +45,7 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, faultsRouter, stateRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, faultsRouter, stateRouter, stagingControlRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }

@@ -9,6 +9,7 @@ import type { ProgramSnapshots } from '../state/program-snapshots.js';
 import type { Snapshots } from '../state/snapshots.js';
 import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import type { Timeline } from '../timeline/scheduler.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 export interface ControlDeps {
@@ -28,6 +29,8 @@ export interface ControlDeps {
   metrics: Metrics;
   /** the configured fixtures, read anew (a per-program reset takes that program's records from them) */
   fixtures(): Promise<State>;
+  /** timed events on the mock's clock (deposits, emulated outcomes, certificate reminders) */
+  timeline: Timeline;
   /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
   /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */
