@@ -173,9 +173,12 @@ describe('axys-mock exec', slow, () => {
     expect(code).toBe(0);
   });
 
-  it('a Java test reads the ready JSON and gets a 200 over mTLS', async () => {
-    const { code, stdout, stderr } = await cli(['exec', '--', 'java', path.join(root, 'examples/java/AxysMockTest.java')]);
-    expect(`${stdout}${stderr}`).toContain('java: GET /v2/cardholders -> 200');
+  it.each([
+    ['the .p12', {}, '.p12'],
+    ['the PEM files', { AXYS_JAVA_PEM: '1' }, 'PEM'],
+  ])('a Java test reads the ready JSON and gets a 200 over mTLS with %s', async (_name, env, shown) => {
+    const { code, stdout, stderr } = await cli(['exec', '--', 'java', path.join(root, 'examples/java/AxysMockTest.java')], env);
+    expect(`${stdout}${stderr}`).toContain(`java (${shown}): GET /v2/cardholders -> 200`);
     expect(code).toBe(0);
   });
 

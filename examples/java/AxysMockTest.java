@@ -1,6 +1,6 @@
 // axys-mock from Java 17 with the JDK only: read the ready JSON of the mock `axys-mock exec` started,
-// build an SSLContext from its PEM files (the mock's CA, the program's client certificate and key),
-// and call the platform API over mutual TLS with java.net.http.
+// build an SSLContext from the program's .p12 (empty password) and the mock's CA, and call the
+// platform API over mutual TLS with java.net.http. sslContext(ca, cert, key) does the same from PEM.
 //   npx axys-mock exec -- java examples/java/AxysMockTest.java
 // The same two helpers (readyJson, sslContext) serve a JUnit 5 extension or a Testcontainers setup.
 import java.net.URI;
@@ -63,9 +63,30 @@ public class AxysMockTest {
         return ctx;
     }
 
+    /** The client certificate and key from the program's .p12 (PKCS#12, empty password), the CA from PEM. */
+    static SSLContext sslContext(String ca, String p12) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(Path.of(p12))) {
+            keys.load(in, new char[0]);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("axys-mock-ca", CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(Path.of(ca))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     public static void main(String[] args) throws Exception {
         String ready = readyJson();
-        SSLContext ssl = sslContext(field(ready, "ca"), field(ready, "cert"), field(ready, "key"));
+        // the .p12 by default; AXYS_JAVA_PEM=1 builds the same context from the PEM files
+        SSLContext ssl = System.getenv("AXYS_JAVA_PEM") != null
+            ? sslContext(field(ready, "ca"), field(ready, "cert"), field(ready, "key"))
+            : sslContext(field(ready, "ca"), field(ready, "p12"));
         HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(field(ready, "apiUrl") + "/v2/cardholders"))
             .header("X-API-Key", field(ready, "apiKey"))
@@ -76,6 +97,6 @@ public class AxysMockTest {
             System.err.println("FAILED: " + response.statusCode() + " " + response.body());
             System.exit(1);
         }
-        System.out.println("java: GET /v2/cardholders -> " + response.statusCode());
+        System.out.println("java (" + (System.getenv("AXYS_JAVA_PEM") != null ? "PEM" : ".p12") + "): GET /v2/cardholders -> " + response.statusCode());
     }
 }
