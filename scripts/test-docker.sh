@@ -2,7 +2,6 @@
 # npm run test:docker: build the image, run it the way the README says, and check it from the host:
 # mTLS call with the exported certificates (200), no client certificate (refused), health check
 # healthy, files owned by the host user, `docker stop` handled by the init (exit 0, not killed).
-# Then the Testcontainers module (axys-mock/testcontainers) against the same image.
 # Needs a working Docker. Fails, never skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,7 +71,4 @@ stopped=$(ms "$t")
 code=$(docker inspect -f '{{.State.ExitCode}}' "$NAME")
 [ "$code" = 0 ] || fail "docker stop: exit code $code (137 means it ignored SIGTERM and was killed)"
 step "docker stop: exited 0 in $stopped ms"
-# The Testcontainers module. Its reaper (Ryuk) is another image; the tests stop their own containers.
-TESTCONTAINERS_RYUK_DISABLED=true AXYS_MOCK_IMAGE=$IMAGE npx vitest run --config vitest.docker.config.ts || fail "the Testcontainers module tests failed"
-step "Testcontainers module: passed"
 echo "test:docker: passed"

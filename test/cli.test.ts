@@ -177,7 +177,8 @@ describe('axys-mock exec', slow, () => {
     ['the .p12', {}, '.p12'],
     ['the PEM files', { AXYS_JAVA_PEM: '1' }, 'PEM'],
   ])('a Java test reads the ready JSON and gets a 200 over mTLS with %s', async (_name, env, shown) => {
-    const { code, stdout, stderr } = await cli(['exec', '--', 'java', path.join(root, 'examples/java/AxysMockTest.java')], env);
+    // its own certificates folder: the shared cache in the temp dir may hold .p12 files of an older version
+    const { code, stdout, stderr } = await cli(['exec', '--certs-dir', path.join(dir, `java-certs-${shown}`), '--', 'java', path.join(root, 'examples/java/AxysMockTest.java')], env);
     expect(`${stdout}${stderr}`).toContain(`java (${shown}): GET /v2/cardholders -> 200`);
     expect(code).toBe(0);
   });
