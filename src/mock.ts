@@ -127,7 +127,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures)) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
-  const journal = new Journal();
+  const journal = new Journal({ maxEntries: config.journalMaxEntries, maxBytes: config.journalMaxBytes });
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
   const certificates = new CertificateService(certs, () => store.state);
   const faults = new FaultEngine();
@@ -172,6 +172,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     webhooks.clear();
   };
 
+  let apiUrl = '';
   const controlApp = createControlApp({
     store,
     clock,
@@ -179,6 +180,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     webhooks,
     certificates,
     version,
+    platformUrl: () => apiUrl,
     controlToken: config.controlToken,
     validateResponses: config.validateResponses,
     logError,
@@ -223,7 +225,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     );
   };
 
-  const apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
+  apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
   const controlUrl = `http://${urlHost(config.host)}:${controlPort}`;
   return {
     config,

@@ -244,8 +244,8 @@ describe('memory stays bounded under a long request stream', () => {
   };
 
   it('the journal keeps at most its capacity, however many requests it records', () => {
-    const journal = new Journal(100);
-    const entry = (i: number): JournalEntry => ({ id: `req_${i}`, time: i, method: 'GET', path: `/v2/cardholders/${i}`, status: 200, decision: 'ok', programId: 1, remoteAddress: '127.0.0.1', durationMs: 1, fault: null, reason: 'x'.repeat(200) });
+    const journal = new Journal({ maxEntries: 100 });
+    const entry = (i: number): JournalEntry => ({ id: `req_${i}`, time: i, method: 'GET', path: `/v2/cardholders/${i}`, status: 200, decision: 'ok', programId: 1, remoteAddress: '127.0.0.1', durationMs: 1, fault: null, reason: 'x'.repeat(200), operation: null, query: null, chain: [], timings: { gatewayMs: null, totalMs: 1 }, truncated: false, request: null, response: null });
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     for (let i = 0; i < 300_000; i++) journal.record(entry(i));

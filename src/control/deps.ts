@@ -15,6 +15,8 @@ export interface ControlDeps {
   webhooks: WebhookDispatcher;
   certificates: CertificateService;
   version: string;
+  /** the platform listener's origin (`https://127.0.0.1:8443`), once it listens */
+  platformUrl: () => string;
   controlToken: string | null;
   validateResponses: boolean;
   logError: ErrorLogger;
