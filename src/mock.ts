@@ -28,6 +28,7 @@ import { Store } from './store/store.js';
 import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookSink } from './webhooks/sink.js';
 
 export type MockOptions = Partial<Config>;
 
@@ -129,6 +130,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const clock = new Clock();
   const journal = new Journal({ maxEntries: config.journalMaxEntries, maxBytes: config.journalMaxBytes });
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
+  const webhookSink = new WebhookSink();
   const certificates = new CertificateService(certs, () => store.state);
   const faults = new FaultEngine();
   const rateLimiter = new RateLimiter();
@@ -170,6 +172,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     clock.reset();
     journal.clear();
     webhooks.clear();
+    webhookSink.clear();
   };
 
   let apiUrl = '';
@@ -178,9 +181,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     clock,
     journal,
     webhooks,
+    webhookSink,
     certificates,
     version,
     platformUrl: () => apiUrl,
+    clientCertificate: (programId) => certs.clients.get(programId),
     controlToken: config.controlToken,
     validateResponses: config.validateResponses,
     logError,

@@ -388,5 +388,5 @@ describe.each(FILES)('%s in express-openapi-validator', (file) => {
       if (res.status === 500) expect(String(res.body.message), label).toMatch(/response|no schema defined for status code/);
       else expect([200, 400], label).toContain(res.status);
     }
-  });
+  }, 60_000);
 });

@@ -7,12 +7,13 @@ import autocannon from 'autocannon';
  * @param {{method?: string, path: string, body?: string, headers?: Record<string,string>}[]} o.requests cycled per connection
  * @param {{ca: string, cert: string, key: string}} [o.tls] client certificate (mTLS)
  */
-export async function load({ url, requests, tls, connections, duration, headers = {} }) {
+export async function load({ url, requests, tls, connections, duration, headers = {}, overallRate }) {
   const result = await autocannon({
     url,
     connections,
     duration,
     pipelining: 1,
+    ...(overallRate ? { overallRate } : {}),
     headers,
     requests: requests.map((r) => ({ method: r.method ?? 'GET', path: r.path, body: r.body, headers: { ...headers, ...(r.body ? { 'content-type': 'application/json' } : {}), ...r.headers } })),
     ...(tls ? { tlsOptions: tls } : {}),

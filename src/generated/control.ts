@@ -327,6 +327,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/pkcs12": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A certificate and its key as a PKCS#12 (.p12) file
+         * @description Bundles a client certificate, its private key and the mock's CA into PKCS#12 with an empty
+         *     password (what Java's `KeyStore`, browsers and Windows import), base64 in `p12Base64`. Nothing
+         *     is stored. 422 when the two are not a PEM certificate and a PEM private key.
+         */
+        post: operations["bundlePkcs12"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/platform-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a platform request as a fixture program (what the dashboard's simulate buttons use)
+         * @description The mock calls its own platform listener over mTLS with the program's fixture client
+         *     certificate and its live API key, so a browser (which has no client certificate) can drive
+         *     the sandbox. The request passes the gateway, faults and the journal like any other; the
+         *     answer comes back as `{status, requestId, headers, body}`. 422 for a program whose
+         *     certificate the mock does not keep (onboarded ones: use the files you downloaded) or that
+         *     has no live key; 502 when the platform gave no answer (a reset or timeout fault).
+         */
+        post: operations["callPlatform"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/cardholder-lifecycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where every cardholder stands (status name, next steps, locked fields)
+         * @description For each cardholder of every program: its status number and name, the platform calls that
+         *     move it on from here, and the identity fields a full edit (`PUT /v2/cardholders/{id}`) may
+         *     not change now (locked while Pending, Under Review, Approved or Deleted).
+         */
+        get: operations["listCardholderLifecycles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/clock": {
         parameters: {
             query?: never;
@@ -398,6 +467,54 @@ export interface paths {
         post?: never;
         /** Forget the recorded deliveries */
         delete: operations["clearWebhookDeliveries"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/webhooks/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a recorded webhook again
+         * @description POSTs the same payload to the same URL as a new delivery (its `redeliveryOf` names the
+         *     original), answered at once with the new delivery `pending`; its outcome follows in
+         *     `GET /_mock/webhooks`. 404 for a delivery the mock no longer keeps (the latest 500).
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/webhook-sink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the built-in webhook receiver got
+         * @description The mock receives webhooks itself: point an OTP listener's webhook URL at
+         *     `http://<control host>:<control port>/_mock/webhook-sink/<any/name>` and every `POST` or
+         *     `PUT` there is kept (newest first, the latest 200, bodies up to 16 KiB; larger than 64 KiB
+         *     answers 413) and answered `200 {"status":"success","receivedId":n}`. The receiving path
+         *     takes any content type and needs no `CONTROL_TOKEN` (it only appends to this list); reading
+         *     and clearing it are ordinary control calls. Cleared by `POST /_mock/reset`.
+         */
+        get: operations["listSinkDeliveries"];
+        put?: never;
+        post?: never;
+        /** Forget what the webhook receiver got */
+        delete: operations["clearSinkDeliveries"];
         options?: never;
         head?: never;
         patch?: never;
@@ -877,6 +994,29 @@ export interface components {
             statusCode: number | null;
             error: string | null;
             durationMs: number | null;
+            /** @description the delivery this one repeats (`POST /_mock/webhooks/{deliveryId}/redeliver`) */
+            redeliveryOf: number | null;
+        };
+        SinkDelivery: {
+            receivedId: number;
+            /** @description the path after `/_mock/webhook-sink/` */
+            name: string;
+            /** @enum {string} */
+            method: "POST" | "PUT";
+            /** @description Unix seconds on the mock's clock */
+            receivedAt: number;
+            headers: {
+                name: string;
+                value: string;
+            }[];
+            size: number;
+            /** @description the body as UTF-8, at most 16 KiB */
+            text: string;
+            truncated: boolean;
+        };
+        SinkDeliveryPage: {
+            items: components["schemas"]["SinkDelivery"][];
+            total: number;
         };
         WebhookDeliveryPage: {
             items: components["schemas"]["WebhookDelivery"][];
@@ -1294,6 +1434,15 @@ export interface components {
         };
         /** @description an unexpected error */
         InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description the platform listener gave no answer */
+        BadGateway: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1832,6 +1981,119 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    bundlePkcs12: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    certPem: string;
+                    keyPem: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the bundle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        p12Base64: string;
+                        /** @enum {string} */
+                        password: "";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    callPlatform: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    programId: number;
+                    /** @enum {string} */
+                    method: "GET" | "POST" | "PUT" | "DELETE";
+                    path: string;
+                    body?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description the platform's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: number;
+                        requestId: string | null;
+                        headers: {
+                            [key: string]: string;
+                        };
+                        /** @description the parsed JSON answer (or its text; null without a body) */
+                        body: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    listCardholderLifecycles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one item per cardholder */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            cardholderId: number;
+                            programId: number;
+                            status: number;
+                            statusName: string;
+                            nextSteps: string[];
+                            lockedFields: string[];
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getClock: {
         parameters: {
             query?: never;
@@ -1958,6 +2220,82 @@ export interface operations {
         };
     };
     clearWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description emptied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the new delivery */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSinkDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only what was posted to `/_mock/webhook-sink/<name>` */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the received webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SinkDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearSinkDeliveries: {
         parameters: {
             query?: never;
             header?: never;
