@@ -7,12 +7,12 @@ const mock = useMock({ controlToken: 'sink-test-token' });
 const control = () => controlClient(mock(), 'sink-test-token');
 
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 400; i++) {
     const v = await read();
     if (done(v)) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('condition not reached within 5 s');
+  throw new Error(`condition not reached within 20 s; last: ${JSON.stringify(await read()).slice(0, 400)}`);
 }
 
 describe('the built-in webhook receiver', { timeout: 60_000 }, () => {
@@ -22,7 +22,7 @@ describe('the built-in webhook receiver', { timeout: 60_000 }, () => {
     expect(sub.status).toBe(200);
     expect((await api.post(`/v2/staging/cards/${fixtureCard.active}/3ds-challenge`)).status).toBe(200);
     const sink = await until(
-      () => control().get('/_mock/webhook-sink?name=frontend/3ds'),
+      () => control().get(`/_mock/webhook-sink?name=${encodeURIComponent('frontend/3ds')}`),
       (r) => r.body.total === 1,
     );
     expect(JSON.parse(sink.body.items[0].text)).toEqual({ cardId: fixtureCard.active });
