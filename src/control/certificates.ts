@@ -36,11 +36,11 @@ export function certificatesRouter(deps: ControlDeps): Router {
     res.status(201).json({ ...issued, programId: program.programId, caPem: deps.certificates.caPem });
   });
 
-  router.post('/_mock/pkcs12', (req, res) => {
+  router.post('/_mock/pkcs12', async (req, res) => {
     const { certPem, keyPem } = req.body as { certPem: string; keyPem: string };
     let p12: Buffer;
     try {
-      p12 = toPkcs12(certPem, keyPem, deps.certificates.caPem);
+      p12 = await toPkcs12(certPem, keyPem, deps.certificates.caPem);
     } catch (e) {
       throw new ApiError(422, `certPem and keyPem must be a PEM certificate and its PEM private key: ${(e as Error).message}`, [{ field: 'keyPem', message: 'not a usable PEM pair' }]);
     }
@@ -49,7 +49,7 @@ export function certificatesRouter(deps: ControlDeps): Router {
 
   router.post('/_mock/certificates/:serial/revoke', async (req, res) => {
     const serial = await deps.store.transact((draft) => deps.certificates.revoke(draft, req.params.serial));
-    await deps.certificates.applyRevocations();
+    deps.certificates.applyRevocation(serial);
     res.json({ serial, revoked: true });
   });
 

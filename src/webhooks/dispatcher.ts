@@ -2,13 +2,20 @@ import type { Clock } from '../clock.js';
 
 export type DeliveryOutcome = 'pending' | 'delivered' | 'failed' | 'timeout';
 
+/** 3-D Secure OTP delivery `{cardId}`, or a certificate expiry reminder (contract 8.14). */
+export type WebhookPayload =
+  | { cardId: number }
+  | { event: 'certificate.expiring'; serial: string; programId: number; notAfter: string; daysLeft: number };
+
 export interface WebhookDelivery {
   deliveryId: number;
   programId: number;
-  /** the OTP listener that asked for it */
-  token: string;
+  /** absent: 3ds.otp */
+  event?: '3ds.otp' | 'certificate.expiring';
+  /** the OTP listener that asked for it; null for a reminder */
+  token: string | null;
   url: string;
-  payload: { cardId: number };
+  payload: WebhookPayload;
   /** Unix seconds on the mock's clock */
   attemptedAt: number;
   outcome: DeliveryOutcome;
@@ -21,9 +28,10 @@ export interface WebhookDelivery {
 
 export interface WebhookTarget {
   programId: number;
-  token: string;
+  event?: '3ds.otp' | 'certificate.expiring';
+  token: string | null;
   url: string;
-  payload: { cardId: number };
+  payload: WebhookPayload;
 }
 
 /**
@@ -43,6 +51,17 @@ export class WebhookDispatcher {
   ) {}
 
   send(target: WebhookTarget, redeliveryOf: number | null = null): WebhookDelivery {
+    const delivery = this.#record(target, redeliveryOf);
+    void this.#post(delivery);
+    return delivery;
+  }
+
+  /** One after the other: each POST starts once the previous one has its outcome (reminders arrive in due order). */
+  async sendInOrder(targets: WebhookTarget[]): Promise<void> {
+    for (const target of targets) await this.#post(this.#record(target));
+  }
+
+  #record(target: WebhookTarget, redeliveryOf: number | null = null): WebhookDelivery {
     const delivery: WebhookDelivery = {
       deliveryId: ++this.#seq,
       ...target,
@@ -55,7 +74,6 @@ export class WebhookDispatcher {
     };
     this.#deliveries.push(delivery);
     if (this.#deliveries.length > this.capacity) this.#deliveries.splice(0, this.#deliveries.length - this.capacity);
-    void this.#post(delivery);
     return delivery;
   }
 
@@ -91,8 +109,8 @@ export class WebhookDispatcher {
   redeliver(deliveryId: number): WebhookDelivery | undefined {
     const original = this.#deliveries.find((d) => d.deliveryId === deliveryId);
     if (!original) return undefined;
-    const { programId, token, url, payload } = original;
-    return this.send({ programId, token, url, payload }, deliveryId);
+    const { programId, event, token, url, payload } = original;
+    return this.send({ programId, ...(event ? { event } : {}), token, url, payload }, deliveryId);
   }
 
   list(): { items: WebhookDelivery[]; total: number } {
