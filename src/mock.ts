@@ -122,7 +122,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const config: Config = Object.freeze({ ...embeddedDefaults, ...options }) as Config;
   const logger = createLogger(config.logLevel);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
-  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name), callers);
+  // a path only from the start-up settings; the control plane names files in fixtures/
+  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name, { allowPath: name === config.fixtures }), callers);
   const fixtures = await fixtureState(config.fixtures);
   const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures)) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
@@ -212,6 +213,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     faults.close();
     agent?.destroy();
     await dispatcher?.destroy();
+    await store.close();
     await Promise.all(
       [apiServer, controlServer].map(
         (server) =>
