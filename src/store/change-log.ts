@@ -1,4 +1,4 @@
-import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Crashed, step, type DurabilityHooks } from './durability-hooks.js';
 import { syncFolder, writeFully } from './durable-write.js';
@@ -94,7 +94,8 @@ export class ChangeLog {
       step(this.#hooks, 'log:renamed');
       await syncFolder(folder);
     } catch (e) {
-      if (!(e instanceof Crashed)) await handle.close().catch(() => undefined);
+      await handle.close().catch(() => undefined);
+      if (!(e instanceof Crashed)) await unlink(temporary).catch(() => undefined);
       throw e;
     }
     await this.close();
@@ -153,6 +154,11 @@ export class ChangeLog {
       throw e;
     }
     this.#offset = start + data.length;
+  }
+
+  /** The log no longer matches the data file (a new snapshot without a new log): replace it before appending. */
+  markBroken(): void {
+    this.#broken = true;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
-import { mkdir, open, rename, stat } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { step, type DurabilityHooks } from './durability-hooks.js';
-import { syncFolder, writeFully } from './durable-write.js';
+import { writeFully } from './durable-write.js';
 import type { State } from './state.js';
 
 /** Owner read/write only: the data file holds API keys, PANs, CVVs and PINs. */
@@ -10,8 +10,8 @@ export const DATA_FILE_MODE = 0o600;
 
 /**
  * The lowdb adapter of the data file: the whole state plus its `generation`, the number that pairs
- * it with its change log. A write goes to a temporary file (0600), is fsync'ed, renamed over the data
- * file, and the folder is fsync'ed: a crash leaves either the old snapshot or the new one, whole.
+ * it with its change log. A write goes to a temporary file (0600), is fsync'ed and renamed over the
+ * data file (the store fsyncs the folder): a crash leaves either the old snapshot or the new one, whole.
  */
 export class SnapshotFile implements Adapter<State> {
   readonly file: string;
@@ -43,15 +43,18 @@ export class SnapshotFile implements Adapter<State> {
       await writeFully(handle, text, 0, this.#hooks);
       await handle.sync();
       inode = (await handle.stat()).ino;
-    } finally {
-      await handle.close();
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      // a half-written copy would only take the space a retry needs
+      await unlink(temporary).catch(() => undefined);
+      throw e;
     }
+    await handle.close();
     step(this.#hooks, 'snapshot:written');
     await rename(temporary, this.file);
     this.#inode = inode;
     this.bytes = text.length;
     step(this.#hooks, 'snapshot:renamed');
-    await syncFolder(folder);
   }
 
   /** Remembers the data file found at start as the one this store writes. */

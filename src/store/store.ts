@@ -4,6 +4,7 @@ import { Low, Memory } from 'lowdb';
 import { ApiError } from '../http/errors.js';
 import { ChangeLog } from './change-log.js';
 import { Crashed, type DurabilityHooks } from './durability-hooks.js';
+import { syncFolder } from './durable-write.js';
 import { DATA_FILE_MODE, SnapshotFile } from './snapshot-file.js';
 import { checkState, describeProblems, jsonErrorPlace } from './state-check.js';
 import { withCollections, type State } from './state.js';
@@ -245,6 +246,7 @@ export class Store {
       } catch (err) {
         if (err instanceof Crashed) {
           this.#crashed = true;
+          for (const resolve of this.#idle.splice(0)) resolve();
           return; // as after a SIGKILL: nothing more is written or answered
         }
         // nothing after the failed write is durable either: undo it all, newest first
@@ -264,17 +266,23 @@ export class Store {
   }
 
   /**
-   * A new generation: the snapshot (fsync'ed, renamed into place) first, then an empty log of the
-   * same generation. A crash between the two leaves the new snapshot beside the old log, which no
-   * longer replays; a failure after the rename leaves the log unusable, so the next write is a
-   * snapshot again.
+   * A new generation: the snapshot (fsync'ed, renamed into place: the commit point), then an empty
+   * log of the same generation. A crash between the two leaves the new snapshot beside the old log,
+   * which no longer replays. A failure after the rename does not undo anything (the new state is on
+   * disk); it leaves the log unusable, so the next write is a snapshot again.
    */
   async #writeSnapshot(): Promise<void> {
     const snapshot = this.#snapshot!;
     const generation = snapshot.generation + 1;
     snapshot.generation = generation;
     await this.#db.write();
-    await this.#log!.start(generation);
+    try {
+      await syncFolder(path.dirname(snapshot.file));
+      await this.#log!.start(generation);
+    } catch (e) {
+      if (e instanceof Crashed) throw e;
+      this.#log!.markBroken();
+    }
   }
 }
 
@@ -336,6 +344,8 @@ export class Transaction {
       return result;
     } catch (e) {
       tracker.rollback();
+      // a value nested deeper than the stack: it could not be stored either
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new ApiError(422, unserialisableMessage);
       throw e;
     } finally {
       tracker.close();
