@@ -37,6 +37,9 @@ const WRITE_HINTS: Record<string, string> = {
   EACCES: 'the folder is not writable by the user running the mock: make it writable (chmod/chown)',
   EPERM: 'the folder is not writable by the user running the mock: make it writable (chmod/chown)',
   ENOENT: 'the data folder was removed and could not be created again',
+  ENOTDIR: 'something that is not a folder is where the data folder should be',
+  EEXIST: 'something that is not a folder is where the data folder should be',
+  EISDIR: 'a folder is where the data file or its log should be',
   EMFILE: 'the process has no file descriptors left',
   ENFILE: 'the system has no file descriptors left',
 };
