@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
+import { emulateKycSubmit } from '../staging/emulation.js';
 
 /** reference.md 6.1 */
 const CardholderState = {
@@ -134,6 +135,7 @@ export function submitKyc(state: State, programId: number, cardholderId: number,
   c.status = CardholderState.UnderReview;
   c.applicationLink = applicationLink();
   c.updatedAt = now;
+  emulateKycSubmit(state, c, now); // opt-in seeded emulation (contract 8.16): off, it changes nothing
   return c;
 }
 
