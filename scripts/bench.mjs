@@ -1,13 +1,14 @@
 // npm run bench: the mock against the limit (bare node:https, bare Express) and its peers (Prism, json-server),
 // on this machine, in one run. Prints a table and writes it as JSON under bench/results/.
 // Settings: BENCH_DURATION (s per row, 5), BENCH_CONNECTIONS (10), BENCH_SCALE (records, "1000,10000,100000"),
-// BENCH_DIST (the build to measure, ./dist), BENCH_ONLY (comma list of sections: load, startup, scale).
+// BENCH_DIST (the build to measure, ./dist), BENCH_ONLY (comma list of sections: load, startup, scale, dashboard).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dashboardSection } from './bench/dashboard.mjs';
 import { load } from './bench/load.mjs';
 import { median, peakRssMiB, spawnUntil, stop, waitForStatus } from './bench/processes.mjs';
 import { writeScaledDataFile } from './bench/scale.mjs';
@@ -17,7 +18,7 @@ const dist = path.resolve(process.env.BENCH_DIST ?? path.join(root, 'dist'));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const scales = (process.env.BENCH_SCALE ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
-const only = new Set((process.env.BENCH_ONLY ?? 'load,startup,scale').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'load,startup,scale,dashboard').split(','));
 const work = mkdtempSync(path.join(os.tmpdir(), 'axys-bench-'));
 const certsDir = path.join(work, 'certs');
 const fixturesFile = path.join(root, 'fixtures', 'default.json');
@@ -91,6 +92,13 @@ async function main() {
   const first = await startMockChild(['--in-memory']);
   if (only.has('load')) await loadSection(first);
   await stop(first.child);
+  if (only.has('dashboard')) {
+    log('the dashboard under 1,000 req/s');
+    const m = await startMockChild(['--in-memory']);
+    const mock = { url: m.value.api, control: m.value.control, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } };
+    figures.dashboard = await dashboardSection({ mock, request: readRequest, duration, connections, row: (name, r, note = '') => rows.push({ name, ...r, note }) });
+    await stop(m.child);
+  }
   if (only.has('startup')) {
     log('cold start, startMock(), reset');
     figures.coldStart = await coldStart();
@@ -205,15 +213,26 @@ function controlTimes() {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
+/** The writes of the store-scale rows: each one adds a record to a collection that holds N already. */
+const scaleWrites = [
+  ['transfer', writeRequests],
+  ['cardholder', [{ method: 'POST', path: '/v2/cardholders', body: JSON.stringify({ firstName: 'Scale', lastName: 'Bench', emailAdr: 'scale.bench@example.com', gender: 0, dob: '1990-05-14', nationality: 'American', placeOfBirth: 'USA', adrLine1: '1 Main St', city: 'Austin', state: 'TX', country: 'US', zipCode: '73301', callingCode: '001', cellNum: '5125550100', countryCallingCode: 'US' }) }]],
+  ['deposit', [{ method: 'POST', path: '/v2/wallets/3001/bank-deposit', body: JSON.stringify({ transactionAmount: 100, transactionReference: 'BENCH' }) }]],
+  ['keyed transfer', writeRequests.map((r) => ({ ...r, uniqueKey: 'bench' }))],
+];
+
 async function scaleRow(records) {
   const file = path.join(work, `scale-${records}`, 'db.json');
   mkdirSync(path.dirname(file), { recursive: true });
   const bytes = writeScaledDataFile(fixturesFile, file, records);
   const m = await startMockChild(['--data-file', file], { timeoutMs: 120_000 });
-  const r = await row(`store scale: ${writeLabel}, ${records} records`, { url: m.value.api, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } }, writeRequests, `data file ${Math.round(bytes / 2 ** 20)} MiB`);
+  const writes = {};
+  for (const [kind, requests] of scaleWrites) {
+    writes[kind] = await row(`store scale: ${kind}, ${records} records each`, { url: m.value.api, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } }, requests, `data file ${Math.round(bytes / 2 ** 20)} MiB`);
+  }
   const peak = peakRssMiB(m.child.pid);
   await stop(m.child);
-  return { records, dataFileMiB: Math.round((bytes / 2 ** 20) * 10) / 10, startMs: Math.round(m.readyMs), ...r, peakRssMiB: peak };
+  return { records, dataFileMiB: Math.round((bytes / 2 ** 20) * 10) / 10, startMs: Math.round(m.readyMs), ...writes.transfer, writes, peakRssMiB: peak };
 }
 
 function print({ machine: mc, rows: rs, figures: f }) {
@@ -234,6 +253,9 @@ function print({ machine: mc, rows: rs, figures: f }) {
       `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
     );
   }
+  if (f.dashboard) {
+    lines.push(`dashboard open at ${f.dashboard.offeredRps} req/s offered: ${f.dashboard.withRps} vs ${f.dashboard.withoutRps} req/s without, drop ${f.dashboard.dropPercent}% (target < 10%); live counter moved in ${f.dashboard.counterMoved}/${f.dashboard.samples} samples`);
+  }
   if (f.coldStart) {
     lines.push(
       `cold start (${f.coldStart.runs} runs, median): ready banner ${f.coldStart.medianToReadyBannerMs} ms, first 200 ${f.coldStart.medianToFirst200Ms} ms`,
@@ -244,11 +266,13 @@ function print({ machine: mc, rows: rs, figures: f }) {
     );
   }
   if (f.storeScale) {
+    const kinds = scaleWrites.map(([kind]) => kind);
     lines.push(
       '',
-      '| records | data file MiB | start ms | write req/s | p50 ms | p99 ms | non-2xx | peak RSS MiB |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|',
-      ...f.storeScale.map((s) => `| ${s.records} | ${s.dataFileMiB} | ${s.startMs} | ${s.rps} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.peakRssMiB} |`),
+      `store scale: N cardholders, N deposits and N idempotency records in the data file; write req/s and p99 ms per kind (flat = the same at every N)`,
+      `| records | data file MiB | start ms | ${kinds.map((k) => `${k} req/s | ${k} p99`).join(' | ')} | non-2xx | peak RSS MiB |`,
+      `|---:|---:|---:|${kinds.map(() => '---:|---:').join('|')}|---:|---:|`,
+      ...f.storeScale.map((s) => `| ${s.records} | ${s.dataFileMiB} | ${s.startMs} | ${kinds.map((k) => `${fmt(s.writes?.[k]?.rps)} | ${fmt(s.writes?.[k]?.p99)}`).join(' | ')} | ${kinds.reduce((sum, k) => sum + (s.writes?.[k]?.non2xx ?? 0), 0)} | ${s.peakRssMiB} |`),
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

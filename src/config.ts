@@ -34,6 +34,9 @@ export interface Config {
   webhookTimeoutMs: number;
   /** addresses let through every fixture program's allowlist and FCrDNS; `gateway` = this machine's default gateway (Docker) */
   allowCallers: string[];
+  /** the request journal's bounds: entries, and characters held by them all */
+  journalMaxEntries: number;
+  journalMaxBytes: number;
 }
 
 export const DEFAULT_FIXTURES = 'default';
@@ -59,6 +62,8 @@ export const defaults: Config = Object.freeze({
   otpCodeSeconds: 300,
   webhookTimeoutMs: 3000,
   allowCallers: [],
+  journalMaxEntries: 5000,
+  journalMaxBytes: 32 * 1024 * 1024,
 }) as Config;
 
 const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
@@ -92,6 +97,8 @@ Usage: axys-mock [options]            (every option also reads the environment v
                         IPs or CIDR ranges (a compose network: 172.18.0.0/16);
                         "gateway" = the Docker host as a container sees it
                         through -p (the image sets it)
+  --journal-max-entries <n> requests the journal keeps             [JOURNAL_MAX_ENTRIES, default 5000]
+  --journal-max-bytes <n> characters the journal holds in all       [JOURNAL_MAX_BYTES, default 33554432]
   --version             the version
   -h, --help            this text
 `;
@@ -144,6 +151,8 @@ const OPTIONS = {
   'otp-code-seconds': { type: 'string' },
   'webhook-timeout-ms': { type: 'string' },
   'allow-callers': { type: 'string' },
+  'journal-max-entries': { type: 'string' },
+  'journal-max-bytes': { type: 'string' },
   'log-format': { type: 'string' },
   'ready-file': { type: 'string' },
   'print-ready-json': { type: 'boolean' },
@@ -238,6 +247,8 @@ function configFrom(values: Flags, env: Env, base: Config): Config {
     otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, base.otpCodeSeconds),
     webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, base.webhookTimeoutMs),
     allowCallers,
+    journalMaxEntries: count(values['journal-max-entries'], 'JOURNAL_MAX_ENTRIES', 1, base.journalMaxEntries),
+    journalMaxBytes: count(values['journal-max-bytes'], 'JOURNAL_MAX_BYTES', 65536, base.journalMaxBytes),
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);
   return Object.freeze(config);

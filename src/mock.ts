@@ -30,13 +30,20 @@ import { OperationMatcher, platformOperations } from './coverage/operations.js';
 import { Metrics } from './metrics/metrics.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
+import type { DurabilityHooks } from './store/durability-hooks.js';
 import { Store } from './store/store.js';
 import { Timeline } from './timeline/scheduler.js';
 import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookSink } from './webhooks/sink.js';
 
-export type MockOptions = Partial<Config>;
+export type MockOptions = Partial<Config> & {
+  /** tests only: crash the store at a step of a write, or shorten its writes (see src/store/durability-hooks.ts) */
+  durabilityHooks?: DurabilityHooks;
+  /** tests only: fold the change log into a new snapshot past this many bytes */
+  compactAtBytes?: number;
+};
 
 /** Embedded defaults: free ports, no data file, quiet, certificates cached in the temp dir. */
 export const embeddedDefaults: Config = Object.freeze({
@@ -136,18 +143,21 @@ function fixturePrograms(state: State) {
 
 /** Wires everything and starts both listeners. Port 0 picks free ports; the bound ones are returned. */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const config: Config = Object.freeze({ ...embeddedDefaults, ...options }) as Config;
+  const { durabilityHooks, compactAtBytes, ...settings } = options;
+  const config: Config = Object.freeze({ ...embeddedDefaults, ...settings }) as Config;
   const logger = createLogger(config.logLevel, config.logFormat);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
-  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name), callers);
+  // a path only from the start-up settings; the control plane names files in fixtures/
+  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name, { allowPath: name === config.fixtures }), callers);
   const fixtures = await fixtureState(config.fixtures);
-  const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures)) : Store.memory(fixtures);
+  const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures), { hooks: durabilityHooks, compactAtBytes }) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
-  const journal = new Journal();
+  const journal = new Journal({ maxEntries: config.journalMaxEntries, maxBytes: config.journalMaxBytes });
   const logRequest = requestLog(logger, () => store.state, config);
-  if (logRequest) journal.onRecord(logRequest);
+  if (logRequest) journal.subscribe(logRequest);
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
+  const webhookSink = new WebhookSink();
   const certificates = new CertificateService(certs, () => store.state, clock);
   const timeline = new Timeline(store, clock, certificates, webhooks);
   const faults = new FaultEngine();
@@ -158,7 +168,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const matcher = new OperationMatcher(operations);
   const coverage = new Coverage(operations, matcher);
   const metrics = new Metrics(matcher);
-  journal.onRecord((entry) => {
+  journal.subscribe((entry) => {
     coverage.record(entry);
     metrics.record(entry);
   });
@@ -205,15 +215,20 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     clock.reset();
     journal.clear();
     webhooks.clear();
+    webhookSink.clear();
   };
 
+  let apiUrl = '';
   const controlApp = createControlApp({
     store,
     clock,
     journal,
     webhooks,
+    webhookSink,
     certificates,
     version,
+    platformUrl: () => apiUrl,
+    clientCertificate: (programId) => certs.clients.get(programId),
     controlToken: config.controlToken,
     validateResponses: config.validateResponses,
     logError,
@@ -254,6 +269,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     faults.close();
     agent?.destroy();
     await dispatcher?.destroy();
+    await store.close();
     await Promise.all(
       [apiServer, controlServer].map(
         (server) =>
@@ -265,7 +281,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     );
   };
 
-  const apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
+  apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
   const controlUrl = `http://${urlHost(config.host)}:${controlPort}`;
   return {
     config,

@@ -3,7 +3,9 @@
  * operation is complete (operationId, success response, error responses on the shared Error schema),
  * request bodies are strict, and every documented platform path is present.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -220,9 +222,9 @@ describe.each(FILES)('%s', (file) => {
       const codes = Object.keys(o.raw.responses ?? {});
       const success = codes.filter((c) => c === '200' || c === '201');
       expect(success.length, label).toBe(1);
-      // Prometheus scrapes its own text format; everything else answers JSON
-      const successType = o.raw.operationId === 'getMetrics' ? 'text/plain' : 'application/json';
-      expect(o.deref.responses[success[0]!].content?.[successType]?.schema, label).toBeTruthy();
+      // a live stream (Server-Sent Events) and Prometheus' own text format are the kinds of success that are not JSON
+      const mediaType = o.path.endsWith('/stream') ? 'text/event-stream' : o.raw.operationId === 'getMetrics' ? 'text/plain' : 'application/json';
+      expect(o.deref.responses[success[0]!].content?.[mediaType]?.schema, label).toBeTruthy();
       const errors = codes.filter((c) => /^[45]\d\d$/.test(c));
       expect(errors.some((c) => c.startsWith('4')), label).toBe(true);
       for (const c of errors) {
@@ -361,6 +363,16 @@ describe('openapi/control.yaml', () => {
 
   it('every control path is under /_mock', () => {
     for (const p of Object.keys(raw[file].paths)) expect(p.startsWith('/_mock/')).toBe(true);
+  });
+
+  it('src/generated/state-validator.ts is compiled from the current State schema (npm run gen:types)', () => {
+    const out = path.join(os.tmpdir(), `axys-state-validator-${process.pid}.ts`);
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'gen-state-validator.mjs'), out]);
+    try {
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(root, 'src', 'generated', 'state-validator.ts'), 'utf8'));
+    } finally {
+      rmSync(out, { force: true });
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
+import { FixturesError } from '../store/fixtures.js';
+import { describeProblems } from '../store/state-check.js';
 import { StoreFileError } from '../store/store.js';
 
 const WRITE_ERRORS: Record<string, string> = {
@@ -13,6 +15,7 @@ const WRITE_ERRORS: Record<string, string> = {
 /** What the CLI prints when it cannot start: one line that names the cause and what to do, no stack trace for known causes. */
 export function startupFailure(err: unknown, config: Config | null): string {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (err instanceof FixturesError) return `axys-mock: ${err.message.replace(/ see errors\[\]\./, ` ${describeProblems(err.errors)}.`)}`;
   if (err instanceof ConfigError || err instanceof StoreFileError) return `axys-mock: ${e.message}`;
   if (e?.code === 'EADDRINUSE' || (e?.code === 'EACCES' && e.syscall === 'listen')) {
     const flag = config && e.port === config.controlPort && e.port !== config.port ? '--control-port' : '--port';

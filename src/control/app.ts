@@ -18,6 +18,9 @@ import { programStateRouter } from './program-state.js';
 import { programsRouter } from './programs.js';
 import { stagingControlRouter } from './staging.js';
 import { stateRouter } from './state.js';
+import { platformCallRouter } from './platform-call.js';
+import { uiRouter } from './ui.js';
+import { webhookSinkReceiver, webhookSinkRouter } from './webhook-sink.js';
 import { webhooksRouter } from './webhooks.js';
 
 function healthRouter(deps: ControlDeps): Router {
@@ -30,7 +33,7 @@ function healthRouter(deps: ControlDeps): Router {
     try {
       await deps.reset(body.fixtures);
     } catch (e) {
-      if (e instanceof FixturesError) throw new ApiError(422, e.message, [{ field: 'fixtures', message: 'unknown or unreadable fixtures' }]);
+      if (e instanceof FixturesError) throw new ApiError(e.status, e.message, e.errors);
       throw e;
     }
     res.json({ status: 'success', fixtures: body.fixtures ?? null });
@@ -42,10 +45,12 @@ function healthRouter(deps: ControlDeps): Router {
 export function createControlApp(deps: ControlDeps): Express {
   const app = baseApp();
   app.use(requestId);
+  app.use(uiRouter(deps));
+  app.use(webhookSinkReceiver(deps));
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, faultsRouter, stateRouter, stagingControlRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, webhookSinkRouter, faultsRouter, stateRouter, stagingControlRouter, platformCallRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }
