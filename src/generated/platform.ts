@@ -1916,8 +1916,9 @@ export interface components {
         After: number;
         /**
          * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-         *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-         *     the endpoint's default order.
+         *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+         *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+         *     recording order for cardholders, cards and wallets). Ties keep the default order.
          */
         Sort: "asc" | "desc";
         /**
@@ -2002,8 +2003,9 @@ export interface operations {
                 orderBy?: components["parameters"]["CardholderOrderBy"];
                 /**
                  * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-                 *     the endpoint's default order.
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
@@ -2325,8 +2327,9 @@ export interface operations {
                 orderBy?: components["parameters"]["CardOrderBy"];
                 /**
                  * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-                 *     the endpoint's default order.
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
@@ -2464,8 +2467,9 @@ export interface operations {
                 orderBy?: components["parameters"]["TransactionOrderBy"];
                 /**
                  * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-                 *     the endpoint's default order.
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
@@ -2525,8 +2529,9 @@ export interface operations {
                 orderBy?: components["parameters"]["FeeOrderBy"];
                 /**
                  * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-                 *     the endpoint's default order.
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
@@ -2887,8 +2892,9 @@ export interface operations {
                 orderBy?: components["parameters"]["WalletOrderBy"];
                 /**
                  * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-                 *     the endpoint's default order.
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
@@ -3005,8 +3011,9 @@ export interface operations {
                 orderBy?: components["parameters"]["WalletTransactionOrderBy"];
                 /**
                  * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
-                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` reverses
-                 *     the endpoint's default order.
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
                  */
                 sort?: components["parameters"]["Sort"];
                 /** @description only movements of this wallet */
