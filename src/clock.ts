@@ -1,6 +1,17 @@
 /** The mock's clock: real time plus an offset. Every expiry and timestamp reads it, so tests advance time instead of sleeping. */
 export class Clock {
   #offsetMs = 0;
+  readonly #listeners = new Set<() => void>();
+
+  /** Called after every advance, set or reset (not as real time passes). Returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
+  }
 
   nowMs(): number {
     return Date.now() + this.#offsetMs;
@@ -13,15 +24,18 @@ export class Clock {
 
   advance(seconds: number): void {
     this.#offsetMs += seconds * 1000;
+    this.#changed();
   }
 
   /** Jump to a Unix time (seconds); time keeps running from there. */
   set(unixSeconds: number): void {
     this.#offsetMs = unixSeconds * 1000 - Date.now();
+    this.#changed();
   }
 
   reset(): void {
     this.#offsetMs = 0;
+    this.#changed();
   }
 
   describe(): { now: number; iso: string; offsetSeconds: number } {

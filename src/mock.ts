@@ -25,6 +25,7 @@ import { Snapshots } from './state/snapshots.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
 import { Store } from './store/store.js';
+import { Timeline } from './timeline/scheduler.js';
 import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -129,7 +130,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const clock = new Clock();
   const journal = new Journal();
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
-  const certificates = new CertificateService(certs, () => store.state);
+  const certificates = new CertificateService(certs, () => store.state, clock);
+  const timeline = new Timeline(store, clock, certificates, webhooks);
   const faults = new FaultEngine();
   const rateLimiter = new RateLimiter();
   const snapshots = new Snapshots();
@@ -184,6 +186,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     logError,
     faults,
     snapshots,
+    timeline,
     reset,
     replaceState,
   });
@@ -205,9 +208,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     throw new Error(`startMock: the fixtures "${config.fixtures}" have no program with a client certificate and an API key, so programId, apiKey, tls, dispatcher and agent are unavailable`);
   };
 
+  timeline.start();
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= closeAll());
   const closeAll = async () => {
+    timeline.stop();
     webhooks.abortAll();
     faults.close();
     agent?.destroy();

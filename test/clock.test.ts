@@ -38,13 +38,16 @@ describe('the mock\'s clock', () => {
 
   it('stamps what the platform creates', async () => {
     await control().put('/_mock/clock', { now: Y2030 });
-    const wallet = (await api().post('/v2/wallets', { name: 'future' })).body.walletId;
-    const createdAt = (await api().get(`/v2/wallets/${wallet}`)).body.createdAt;
+    // the fixture certificate (825 days) has expired by 2030 on the mock's clock: one issued now is valid then
+    const cert = (await control().post('/_mock/certificates', { programId: 1 })).body;
+    const future = () => apiClient(mock(), { cert });
+    const wallet = (await future().post('/v2/wallets', { name: 'future' })).body.walletId;
+    const createdAt = (await future().get(`/v2/wallets/${wallet}`)).body.createdAt;
     expect(createdAt - Y2030).toBeGreaterThanOrEqual(0);
     expect(createdAt - Y2030).toBeLessThanOrEqual(2);
-    const card = (await api().post(`/v2/cards/virtual/${F.approved}`, { nameOnCard: 'FUTURE' })).body;
+    const card = (await future().post(`/v2/cards/virtual/${F.approved}`, { nameOnCard: 'FUTURE' })).body;
     expect(card.createdAt - Y2030).toBeLessThanOrEqual(2);
-    const sensitive = (await api().get(`/v2/cards/${card.cardId}/sensitive`)).body;
+    const sensitive = (await future().get(`/v2/cards/${card.cardId}/sensitive`)).body;
     expect(sensitive).toMatchObject({ expMonth: 1, expYear: 2033 });
   });
 

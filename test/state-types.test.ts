@@ -16,7 +16,7 @@ describe('the State type and the State schema of openapi/control.yaml', () => {
   it('every collection of the code\'s State is in the schema, with the same record shape', async () => {
     const state = asSchemaState(withCollections(await loadFixtures('default')));
     expect(Object.keys(state).sort()).toEqual(
-      ['version', 'sequences', 'programs', 'apiKeys', 'certificates', 'revokedSerials', 'dns', 'cardholders', 'bankAccounts', 'cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners', 'faults', 'idempotency'].sort(),
+      ['version', 'sequences', 'programs', 'apiKeys', 'certificates', 'revokedSerials', 'dns', 'cardholders', 'bankAccounts', 'cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners', 'faults', 'idempotency', 'certificateReminders', 'emulationOutcomes'].sort(),
     );
   });
 });

@@ -14,6 +14,7 @@ import { dnsRouter } from './dns.js';
 import { faultsRouter } from './faults.js';
 import { journalRouter } from './journal.js';
 import { programsRouter } from './programs.js';
+import { stagingControlRouter } from './staging.js';
 import { stateRouter } from './state.js';
 import { webhooksRouter } from './webhooks.js';
 
@@ -42,7 +43,7 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, faultsRouter, stateRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, faultsRouter, stateRouter, stagingControlRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }

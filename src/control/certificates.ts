@@ -37,7 +37,7 @@ export function certificatesRouter(deps: ControlDeps): Router {
 
   router.post('/_mock/certificates/:serial/revoke', async (req, res) => {
     const serial = await deps.store.transact((draft) => deps.certificates.revoke(draft, req.params.serial));
-    await deps.certificates.applyRevocations();
+    deps.certificates.applyRevocation(serial);
     res.json({ serial, revoked: true });
   });
 

@@ -1,20 +1,24 @@
 import { Router, type Response } from 'express';
-import { clearDueDeposits, earliestClearing } from '../domain/ledger.js';
 import type { ControlDeps } from './deps.js';
 
 /** The mock's clock (contract section 5): tests move time instead of sleeping. */
 export function clockRouter(deps: ControlDeps): Router {
   const router = Router();
 
-  // whatever became due under the new time clears now (and is stored), not only on the next platform call
+  // whatever became due under the new time happens now, in due order (and is stored), not only on the next platform call
   const answer = async (res: Response) => {
-    const now = deps.clock.now();
-    if (earliestClearing(deps.store.state.deposits) <= now) await deps.store.transact((state) => clearDueDeposits(state, now));
+    await deps.timeline.run();
     res.json(deps.clock.describe());
   };
 
   router.get('/_mock/clock', (_req, res) => {
     res.json(deps.clock.describe());
+  });
+
+  router.get('/_mock/clock/pending', (req, res) => {
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    const items = deps.timeline.pending();
+    res.json({ now: deps.clock.now(), items: items.slice(0, limit), total: items.length });
   });
 
   router.post('/_mock/clock/advance', async (req, res) => {

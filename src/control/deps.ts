@@ -6,6 +6,7 @@ import type { Journal } from '../journal/journal.js';
 import type { Snapshots } from '../state/snapshots.js';
 import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import type { Timeline } from '../timeline/scheduler.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 export interface ControlDeps {
@@ -20,6 +21,8 @@ export interface ControlDeps {
   logError: ErrorLogger;
   faults: FaultEngine;
   snapshots: Snapshots;
+  /** timed events on the mock's clock (deposits, emulated outcomes, certificate reminders) */
+  timeline: Timeline;
   /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
   /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
 import { listed, type ListQuery, type Ordering } from './paging.js';
+import { emulateKycSubmit } from '../staging/emulation.js';
 
 /** reference.md 6.1 */
 const CardholderState = {
@@ -163,6 +164,7 @@ export function submitKyc(state: State, programId: number, cardholderId: number,
   c.status = CardholderState.UnderReview;
   c.applicationLink = applicationLink();
   c.updatedAt = now;
+  emulateKycSubmit(state, c, now); // opt-in seeded emulation (contract 8.16): off, it changes nothing
   return c;
 }
 
@@ -171,9 +173,11 @@ export function refreshKycUrl(state: State, programId: number, cardholderId: num
   const c = findCardholder(state, programId, cardholderId);
   if (c.status !== CardholderState.UnderReview && c.status !== CardholderState.ComplianceDecline) throw new ApiError(409, cardholderMessages.refreshNotAllowed(c));
   if (c.sumsubEnabled === 1) throw new ApiError(409, cardholderMessages.sumsub(c));
+  const resubmission = c.status === CardholderState.ComplianceDecline;
   c.status = CardholderState.UnderReview;
   c.applicationLink = applicationLink();
   c.updatedAt = now;
+  if (resubmission) emulateKycSubmit(state, c, now); // a re-submission is reviewed like a submit (emulation opt-in)
   return c;
 }
 

@@ -3,6 +3,7 @@ import { nextId, type AccountRef, type Card, type Deposit, type Program, type St
 import { addBusinessDays } from './business-days.js';
 import { findCard, requireFundable } from './cards.js';
 import { listed, type ListQuery } from './paging.js';
+import { emulatedClearingTime } from '../staging/emulation.js';
 
 export interface LedgerSettings {
   /** seconds until a deposit clears; null = 5 business days (FUND: "about 5 business days") */
@@ -119,7 +120,7 @@ export function recordDeposit(
     transactionDate: input.transactionDate ?? null,
     source,
     createdAt: now,
-    clearsAt: amount === null ? null : clearingTime(now, settings),
+    clearsAt: amount === null ? null : (emulatedClearingTime(state, programId, now) ?? clearingTime(now, settings)),
     cleared: amount === null,
   };
   state.deposits.push(deposit);

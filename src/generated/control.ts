@@ -358,6 +358,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/programs/{programId}/reminder-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set where certificate expiry reminders go
+         * @description The platform's "webhook URL registered in Account Management" for certificate expiry reminders
+         *     (contract 8.14). At 30, 15 and 5 days before a client certificate's `notAfter` on the mock's
+         *     clock the mock POSTs `{"event":"certificate.expiring","serial","programId","notAfter","daysLeft"}`
+         *     there (body INFERRED), once per certificate and threshold, also across restarts, whether the
+         *     clock got there by waiting or by a jump (a jump over several thresholds sends each, in order).
+         *     Deliveries are listed by `GET /_mock/webhooks`. `null` turns reminders off (they are still
+         *     recorded as due, and not sent later).
+         */
+        put: operations["replaceProgramReminderUrl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/programs/{programId}/emulation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Turn on the seeded emulation mode of a staging program
+         * @description Contract 8.16: staging is deterministic by default; this opts one program into the outcomes the
+         *     platform's staging documents. After `kyc-submit` the cardholder reaches 1 Approved,
+         *     2 Compliance Decline, 7 Admin Decline or 6 Error once the mock's clock passed a delay drawn from
+         *     `reviewSeconds`, the outcome drawn with `weights`; a submit fails at once with status 6 at
+         *     `submitErrorRate`; a bank deposit's clearing time is drawn from `depositClearingSeconds`. Every
+         *     draw comes from a seeded PRNG (mulberry32, as the fault engine) keyed by (seed, draw number):
+         *     the same seed and the same requests give the same outcomes in any process. Setting it again
+         *     restarts the draws. `/v2/staging/kyc/validate` still forces an outcome.
+         */
+        put: operations["replaceProgramEmulation"];
+        post?: never;
+        /**
+         * Back to deterministic staging
+         * @description Outcomes already drawn and not yet due are dropped; the cardholders stay in 3 until validated.
+         */
+        delete: operations["deleteProgramEmulation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/bank-accounts/{depositId}/sms-reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                depositId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play the cardholder's SMS reply to a bank-account registration
+         * @description D37: a registration stays `pending` until the cardholder answers the platform's SMS. `confirm`
+         *     moves it to `confirmed`, `reject` to `rejected`; a registration that is no longer pending is 409.
+         *     The same as `POST /v2/staging/bank-accounts/{depositId}/sms-reply` on the platform listener.
+         */
+        post: operations["replyBankAccountSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/clock/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the clock will do next
+         * @description The timed events still ahead on the mock's clock, in due order (ties in a fixed kind order):
+         *     deposits clearing, OTP codes and listeners expiring, client certificates expiring and their
+         *     30/15/5-day reminders, emulated KYC outcomes, fault rules' TTLs. An advance (or waiting) applies
+         *     everything due up to the new now in this order; what has no effect beyond time passing (an OTP
+         *     or fault rule expiring) simply stops working.
+         */
+        get: operations["listPendingTimedEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/faults": {
         parameters: {
             query?: never;
@@ -618,6 +727,10 @@ export interface components {
             apiKeys: string[];
             /** @description Unix seconds */
             createdAt: number;
+            /** @description where certificate expiry reminders are POSTed (PUT /_mock/programs/{programId}/reminder-url) */
+            reminderUrl?: string | null;
+            /** @description the seeded emulation mode (PUT /_mock/programs/{programId}/emulation), absent when off */
+            emulation?: components["schemas"]["EmulationSettings"];
         };
         ProgramList: {
             items: components["schemas"]["Program"][];
@@ -709,7 +822,11 @@ export interface components {
             durationMs: number | null;
             /** @description id of the fault rule that fired (or `header` for `X-Mock-Fault`) */
             fault: string | null;
-            /** @description why the request was refused (e.g. the handshake error), null when allowed */
+            /**
+             * @description why the request was refused, null when allowed. For `tls_refused`: `no_client_certificate`,
+             *     `unknown_ca`, `certificate_expired` / `certificate_not_yet_valid` (judged on the mock's clock),
+             *     `certificate_revoked`, `handshake_failed`
+             */
             reason: string | null;
         };
         /**
@@ -722,6 +839,90 @@ export interface components {
         JournalPage: {
             items: components["schemas"]["JournalEntry"][];
             total: number;
+        };
+        ReminderUrl: {
+            /**
+             * Format: uri
+             * @description an http(s) URL, or null for none
+             */
+            url: string | null;
+        };
+        EmulationRange: {
+            min: number;
+            max: number;
+        };
+        EmulationWeights: {
+            approved: number;
+            complianceDecline: number;
+            adminDecline: number;
+            error: number;
+        };
+        EmulationInput: {
+            seed: number;
+            /** @description default {"approved":70,"complianceDecline":15,"adminDecline":10,"error":5}; at least one positive */
+            weights?: components["schemas"]["EmulationWeights"];
+            /** @description default {"min":60,"max":600} */
+            reviewSeconds?: components["schemas"]["EmulationRange"];
+            /** @description default 0 */
+            submitErrorRate?: number;
+            /** @description default null (the usual clearing) */
+            depositClearingSeconds?: {
+                min: number;
+                max: number;
+            } | null;
+        };
+        EmulationSettings: {
+            seed: number;
+            weights: components["schemas"]["EmulationWeights"];
+            reviewSeconds: components["schemas"]["EmulationRange"];
+            submitErrorRate: number;
+            depositClearingSeconds: {
+                min: number;
+                max: number;
+            } | null;
+            /** @description draws made since the mode was set */
+            draws: number;
+        };
+        SmsReply: {
+            /** @enum {string} */
+            reply: "confirm" | "reject";
+        };
+        PendingEvent: {
+            /** @description Unix seconds on the mock's clock */
+            dueAt: number;
+            /** @enum {string} */
+            kind: "deposit.clears" | "otp.code_expires" | "otp.listener_expires" | "certificate.reminder" | "certificate.expires" | "kyc.outcome" | "fault.expires";
+            programId: number | null;
+            depositId?: number;
+            token?: string;
+            serial?: string;
+            /** @enum {integer} */
+            daysLeft?: 30 | 15 | 5;
+            cardholderId?: number;
+            /** @enum {integer} */
+            status?: 1 | 2 | 6 | 7;
+            faultId?: string;
+        };
+        PendingEvents: {
+            now: number;
+            items: components["schemas"]["PendingEvent"][];
+            total: number;
+        };
+        StoredCertificateReminder: {
+            serial: string;
+            programId: number;
+            /** @enum {integer} */
+            daysLeft: 30 | 15 | 5;
+            dueAt: number;
+            sentAt: number;
+            url: string | null;
+        };
+        StoredEmulationOutcome: {
+            programId: number;
+            cardholderId: number;
+            /** @enum {integer} */
+            status: 1 | 2 | 6 | 7;
+            dueAt: number;
         };
         ClockState: {
             /** @description now on the mock's clock, Unix seconds */
@@ -741,11 +942,25 @@ export interface components {
         WebhookDelivery: {
             deliveryId: number;
             programId: number;
-            /** @description the OTP listener whose webhook this is */
-            token: string;
+            /**
+             * @description which callback; absent means 3ds.otp
+             * @enum {string}
+             */
+            event?: "3ds.otp" | "certificate.expiring";
+            /** @description the OTP listener whose webhook this is (null for a certificate expiry reminder) */
+            token: string | null;
             url: string;
+            /**
+             * @description 3-D Secure: `{"cardId"}`. Certificate expiry reminder (contract 8.14, INFERRED):
+             *     `{"event":"certificate.expiring","serial","programId","notAfter","daysLeft"}`
+             */
             payload: {
-                cardId: number;
+                cardId?: number;
+                event?: string;
+                serial?: string;
+                programId?: number;
+                notAfter?: string;
+                daysLeft?: number;
             };
             /** @description Unix seconds on the mock's clock */
             attemptedAt: number;
@@ -909,6 +1124,8 @@ export interface components {
             otpListeners?: components["schemas"]["StoredOtpListener"][];
             faults?: components["schemas"]["FaultRule"][];
             idempotency?: components["schemas"]["StoredIdempotencyRecord"][];
+            certificateReminders?: components["schemas"]["StoredCertificateReminder"][];
+            emulationOutcomes?: components["schemas"]["StoredEmulationOutcome"][];
         };
         StoredProgram: {
             programId: number;
@@ -926,6 +1143,10 @@ export interface components {
             sumsubEnabled?: boolean;
             rateLimit: components["schemas"]["RateLimit"];
             createdAt: number;
+            /** @description where certificate expiry reminders are POSTed (PUT /_mock/programs/{programId}/reminder-url) */
+            reminderUrl?: string | null;
+            /** @description the seeded emulation mode (PUT /_mock/programs/{programId}/emulation), absent when off */
+            emulation?: components["schemas"]["EmulationSettings"];
         };
         StoredApiKey: {
             apiKey: string;
@@ -979,8 +1200,11 @@ export interface components {
             senderAccountName: string;
             senderAccountNumber: string;
             senderRoutingNumber: string;
-            /** @enum {string} */
-            statusText: "pending";
+            /**
+             * @description pending until the cardholder replies to the platform's SMS (D37)
+             * @enum {string}
+             */
+            statusText: "pending" | "confirmed" | "rejected";
             createdAt: number;
         };
         StoredIdempotencyRecord: {
@@ -1823,6 +2047,150 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaceProgramReminderUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderUrl"];
+            };
+        };
+        responses: {
+            /** @description the program with its reminder URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replaceProgramEmulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmulationInput"];
+            };
+        };
+        responses: {
+            /** @description the program with its emulation settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteProgramEmulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the program without emulation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replyBankAccountSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                depositId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsReply"];
+            };
+        };
+        responses: {
+            /** @description the registration after the reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredBankAccount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listPendingTimedEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the pending events, earliest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingEvents"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -860,6 +860,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/staging/bank-accounts/{depositId}/sms-reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the `depositId` that register-bank-account answered */
+                depositId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Play the cardholder's SMS reply to a bank-account registration (staging only)
+         * @description FUND / D37: registering a bank account sends the cardholder an SMS, and the registration
+         *     completes only when the cardholder replies; until then it stays `pending`. This plays the reply
+         *     (INFERRED, the platform's staging documents no such call): `confirm` → `confirmed`, `reject` →
+         *     `rejected`. A registration that is no longer pending is **409**; another program's is **404**.
+         *     Staging credentials only.
+         */
+        post: operations["stagingBankAccountSmsReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/staging/cards/{cardId}/spend": {
         parameters: {
             query?: never;
@@ -1315,8 +1342,11 @@ export interface components {
             status: components["schemas"]["SuccessStatus"];
             /** @example 7741 */
             depositId: number;
-            /** @enum {string} */
-            statusText: "pending";
+            /**
+             * @description pending until the cardholder replies to the SMS (register-bank-account always answers pending)
+             * @enum {string}
+             */
+            statusText: "pending" | "confirmed" | "rejected";
         };
         /** @description body of the deprecated register-wallet-address; the documented address (26..90) and network hint, names INFERRED */
         WalletAddressRegistration: {
@@ -1719,6 +1749,10 @@ export interface components {
              * @example 1720000000
              */
             expiresAt: number | null;
+        };
+        StagingSmsReply: {
+            /** @enum {string} */
+            reply: "confirm" | "reject";
         };
         StagingKycValidation: {
             cardholderId: number;
@@ -3289,6 +3323,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StagingKycValidated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stagingBankAccountSmsReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the `depositId` that register-bank-account answered */
+                depositId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StagingSmsReply"];
+            };
+        };
+        responses: {
+            /** @description the registration after the reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankAccountRegistered"];
                 };
             };
             400: components["responses"]["BadRequest"];

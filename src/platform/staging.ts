@@ -4,6 +4,7 @@ import { forceKycOutcome } from '../domain/cardholders.js';
 import { recordDeposit } from '../domain/ledger.js';
 import { challengeCard } from '../domain/otp.js';
 import { clearTransaction, completeTransaction, failTransaction, refundTransaction, reverseTransaction } from '../domain/card-lifecycle.js';
+import { replyToBankAccountSms } from '../staging/bank-accounts.js';
 import { simulateSpend, transactionView } from '../domain/transactions.js';
 import { ApiError, messages } from '../http/errors.js';
 import { callerOf } from '../gateway/gateway.js';
@@ -24,6 +25,13 @@ export function stagingRouter(deps: PlatformDeps): Router {
     const { cardholderId, result } = req.body as { cardholderId: number; result: 'pass' | 'fail' };
     const c = await mutate(deps, (state, now) => forceKycOutcome(state, program.programId, cardholderId, result, now));
     res.json({ status: 'success', result: { cardholderId: c.cardholderId, status: c.status } });
+  });
+
+  router.post('/v2/staging/bank-accounts/:depositId/sms-reply', async (req, res) => {
+    const { program } = callerOf(res);
+    const { reply } = req.body as { reply: 'confirm' | 'reject' };
+    const r = await mutate(deps, (state) => replyToBankAccountSms(state, program.programId, idParam(req.params.depositId), reply));
+    res.json({ status: 'success', depositId: r.depositId, statusText: r.statusText });
   });
 
   router.post('/v2/staging/cards/:cardId/spend', async (req, res) => {

@@ -29,6 +29,53 @@ export interface Program {
   sumsubEnabled?: boolean;
   rateLimit: RateLimit;
   createdAt: number;
+  /** where certificate expiry reminders are POSTed (control plane); absent or null: none are sent */
+  reminderUrl?: string | null;
+  /** staging's non-deterministic outcomes, seeded (contract 8.16); absent or null: deterministic */
+  emulation?: EmulationSettings;
+}
+
+/** Weights of the review outcomes after kyc-submit; any non-negative numbers, at least one positive. */
+export interface EmulationWeights {
+  approved: number;
+  complianceDecline: number;
+  adminDecline: number;
+  error: number;
+}
+
+export interface EmulationSettings {
+  seed: number;
+  weights: EmulationWeights;
+  /** the review ends this many seconds (drawn uniformly, inclusive) after the submit */
+  reviewSeconds: { min: number; max: number };
+  /** share of submits that fail at once with status 6 (0..1) */
+  submitErrorRate: number;
+  /** a bank deposit clears after this many seconds (drawn uniformly); null keeps the usual clearing */
+  depositClearingSeconds: { min: number; max: number } | null;
+  /** draws made so far: the n-th draw depends only on (seed, n), so a replay from the same seed gives the same outcomes */
+  draws: number;
+}
+
+/** A review outcome drawn at kyc-submit, applied when the mock's clock reaches dueAt. */
+export interface EmulationOutcome {
+  programId: number;
+  cardholderId: number;
+  /** 1 Approved, 2 Compliance Decline, 6 Error, 7 Admin Decline */
+  status: 1 | 2 | 6 | 7;
+  dueAt: number;
+}
+
+/** One expiry reminder the mock sent (at most once per certificate and threshold, also across restarts). */
+export interface CertificateReminder {
+  serial: string;
+  programId: number;
+  daysLeft: 30 | 15 | 5;
+  /** Unix seconds: notAfter minus daysLeft days */
+  dueAt: number;
+  /** Unix seconds on the mock's clock */
+  sentAt: number;
+  /** null when the program had no reminder URL */
+  url: string | null;
 }
 
 export interface ApiKeyRecord {
@@ -91,7 +138,8 @@ export interface BankAccountRegistration {
   senderAccountName: string;
   senderAccountNumber: string;
   senderRoutingNumber: string;
-  statusText: 'pending';
+  /** pending until the cardholder replies to the platform's SMS (D37) */
+  statusText: 'pending' | 'confirmed' | 'rejected';
   createdAt: number;
 }
 
@@ -274,9 +322,13 @@ export interface State {
   faults: FaultRule[];
   /** stored answers of writes sent with an Idempotency-Key, until they expire */
   idempotency: IdempotencyRecord[];
+  /** certificate expiry reminders already sent */
+  certificateReminders: CertificateReminder[];
+  /** emulated review outcomes not yet applied */
+  emulationOutcomes: EmulationOutcome[];
 }
 
-const LATER_COLLECTIONS = ['cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners', 'faults', 'idempotency'] as const;
+const LATER_COLLECTIONS = ['cards', 'wallets', 'deposits', 'transfers', 'transactions', 'fees', 'walletTransactions', 'otpListeners', 'faults', 'idempotency', 'certificateReminders', 'emulationOutcomes'] as const;
 
 /**
  * Fills the collections a state written before them lacks (older data files, custom fixtures), so

@@ -17,7 +17,8 @@ export {
   SERVER_DEFAULT_NAMES,
   type IssueOptions,
 } from './issue.js';
-export { toPkcs12 } from './pkcs12.js';
+export { pkcs12HoldsCertificate, toPkcs12 } from './pkcs12.js';
 export { loadOrCreateCertificates, clearCertificateCache } from './store.js';
-export { apiServerTlsOptions, classifyTlsRefusal, Revocations } from './handshake.js';
+export { apiServerTlsOptions, classifyTlsRefusal } from './handshake.js';
+export { ClientCertificateGate, type GateRefusal } from './gate.js';
 export { readPeerIdentity } from './peer.js';

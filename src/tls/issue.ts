@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { ClientIdentity, IssuedCertificate, PemPair } from './types.js';
 import { canonicalSerial, randomSerial } from './serial.js';
@@ -82,56 +82,88 @@ async function signLeaf(p: LeafParams): Promise<x509.X509Certificate> {
   return cert;
 }
 
+/** Loaded on first use: a start with current certificates on disk never imports it. */
+const selfsigned = async () => (await import('selfsigned')).default;
+
+/** selfsigned's options for EC P-256 / ECDSA-SHA256 (its default is RSA with SHA-1). */
+const EC_SHA256 = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
+
 /**
- * A self-signed EC P-256 CA. The CN gets a random suffix (`<commonName> <hex>`) because OpenSSL
- * matches issuers by name: two CAs sharing a CN turn "unknown CA" into a signature failure.
+ * A self-signed EC P-256 CA, made by `selfsigned`. The CN gets a random suffix (`<commonName> <hex>`)
+ * because OpenSSL matches issuers by name: two CAs sharing a CN turn "unknown CA" into a signature failure.
  */
 export async function createCertificateAuthority(
   commonName = 'axys-mock CA',
   validDays = 3650,
 ): Promise<PemPair> {
-  const keys = await generateEcKeyPair();
   const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: [{ CN: [`${commonName} ${randomBytes(6).toString('hex')}`] }, { O: ['axys-mock'] }],
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + validDays * DAY_MS),
-    keys,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+  const pems = await (await selfsigned()).generate(
+    [
+      { name: 'commonName', value: `${commonName} ${randomBytes(6).toString('hex')}` },
+      { name: 'organizationName', value: 'axys-mock' },
     ],
-  });
+    {
+      ...EC_SHA256,
+      notBeforeDate: notBefore,
+      notAfterDate: new Date(notBefore.getTime() + validDays * DAY_MS),
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    },
+  );
+  tlsStats.keysGenerated += 1;
   tlsStats.certificatesIssued += 1;
-  return { certPem: cert.toString('pem') + '\n', keyPem: await privateKeyToPem(keys.privateKey) };
+  return { certPem: pems.cert.replace(/\r\n/g, '\n').trimEnd() + '\n', keyPem: pems.private };
 }
 
-/** Server certificate (serverAuth) for localhost, 127.0.0.1, ::1 plus `names` (DNS names or IPs). */
+const isEcP256 = (keyPem: string): boolean => {
+  const key = createPrivateKey(keyPem);
+  return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+};
+
+/**
+ * Server certificate (serverAuth) for localhost, 127.0.0.1, ::1 plus `names` (DNS names or IPs),
+ * made by `selfsigned` signing with the CA (a hand-provided CA that is not EC P-256 is signed with @peculiar/x509).
+ */
 export async function createServerCertificate(
   ca: PemPair,
   names: string[] = [],
   validDays = 825,
 ): Promise<PemPair> {
   const san = sanNames([...SERVER_DEFAULT_NAMES, ...names]);
-  const keys = await generateEcKeyPair();
+  const cn = san.find((n) => n.type === 'dns')?.value ?? 'localhost';
   const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
-  const cert = await signLeaf({
-    ca,
-    subject: [{ CN: [san.find((n) => n.type === 'dns')?.value ?? 'localhost'] }, { O: ['axys-mock'] }],
-    publicKey: keys.publicKey,
-    san,
-    usage: x509.ExtendedKeyUsage.serverAuth,
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + validDays * DAY_MS),
-    rsaKey: false,
-  });
-  return { certPem: cert.toString('pem') + '\n', keyPem: await privateKeyToPem(keys.privateKey) };
+  const notAfter = new Date(notBefore.getTime() + validDays * DAY_MS);
+  if (!isEcP256(ca.keyPem)) {
+    const keys = await generateEcKeyPair();
+    const cert = await signLeaf({
+      ca, subject: [{ CN: [cn] }, { O: ['axys-mock'] }], publicKey: keys.publicKey, san,
+      usage: x509.ExtendedKeyUsage.serverAuth, notBefore, notAfter, rsaKey: false,
+    });
+    return { certPem: cert.toString('pem') + '\n', keyPem: await privateKeyToPem(keys.privateKey) };
+  }
+  const pems = await (await selfsigned()).generate(
+    [
+      { name: 'commonName', value: cn },
+      { name: 'organizationName', value: 'axys-mock' },
+    ],
+    {
+      ...EC_SHA256,
+      ca: { cert: ca.certPem, key: ca.keyPem },
+      notBeforeDate: notBefore,
+      notAfterDate: notAfter,
+      extensions: [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: san.map((n) => (n.type === 'ip' ? { type: 7, ip: n.value } : { type: 2, value: n.value })) },
+      ],
+    },
+  );
+  tlsStats.keysGenerated += 1;
+  tlsStats.certificatesIssued += 1;
+  return { certPem: pems.cert.replace(/\r\n/g, '\n').trimEnd() + '\n', keyPem: pems.private };
 }
 
 export const SERVER_DEFAULT_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];

@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs
 import path from 'node:path';
 import type { CertificateSet, ClientCertificateFiles, PemPair, ProgramCertificateRequest } from './types.js';
 import { createCertificateAuthority, createServerCertificate, issueClientCertificate, SERVER_DEFAULT_NAMES } from './issue.js';
-import { toPkcs12 } from './pkcs12.js';
+import { pkcs12HoldsCertificate, toPkcs12 } from './pkcs12.js';
 import { canonicalSerial } from './serial.js';
 import { parseSubjectAltName, normalizeIp } from './peer.js';
 import { withFileLock } from './lock.js';
@@ -165,10 +165,7 @@ function plan(loaded: Loaded, programs: ProgramCertificateRequest[], serverNames
     if (caCert === null || !validLeaf(parsed, caCert, now) || !clientMatches(parsed.cert, program)) {
       result.clients.add(program.programId);
       result.p12.add(program.programId);
-    } else if (
-      entry?.p12 == null ||
-      !entry.p12.equals(toPkcs12(parsed.pair.certPem, parsed.pair.keyPem, loaded.ca!.pair.certPem))
-    ) {
+    } else if (entry?.p12 == null || !pkcs12HoldsCertificate(entry.p12, parsed.pair.certPem)) {
       result.p12.add(program.programId);
     }
   }
@@ -202,7 +199,7 @@ async function regenerate(
       writes.push(writeAtomic(files.cert, pair.certPem, 0o644), writeAtomic(files.key, pair.keyPem, 0o600));
     }
     if (todo.p12.has(program.programId)) {
-      writes.push(writeAtomic(files.p12, toPkcs12(pair.certPem, pair.keyPem, ca.certPem), 0o600));
+      writes.push(writeAtomic(files.p12, await toPkcs12(pair.certPem, pair.keyPem, ca.certPem), 0o600));
     }
   });
   await Promise.all([serverJob, ...clientJobs]);
@@ -271,7 +268,7 @@ const cache = new Map<string, { key: string; promise: Promise<CertificateSet> }>
  * within a day, or it is not signed by the current CA (a new CA therefore renews everything);
  * the server certificate also when a requested name is missing, a client certificate also when
  * its subject/SAN no longer describe the program. A .p12 is rebuilt (without a new key) when it
- * does not match its PEM pair byte for byte (toPkcs12 is deterministic).
+ * does not hold its PEM certificate (the certificate bags are not encrypted).
  *
  * Cross-process safety: repairs happen under an exclusive lock file `<dir>/.lock`, files are
  * replaced atomically (temp + rename). In-process: cached per directory; concurrent calls share

@@ -60,5 +60,6 @@ export type TlsRefusalReason =
   | 'no_client_certificate'
   | 'unknown_ca'
   | 'certificate_expired'
+  | 'certificate_not_yet_valid'
   | 'certificate_revoked'
   | 'handshake_failed';

@@ -2,13 +2,20 @@ import type { Clock } from '../clock.js';
 
 export type DeliveryOutcome = 'pending' | 'delivered' | 'failed' | 'timeout';
 
+/** 3-D Secure OTP delivery `{cardId}`, or a certificate expiry reminder (contract 8.14). */
+export type WebhookPayload =
+  | { cardId: number }
+  | { event: 'certificate.expiring'; serial: string; programId: number; notAfter: string; daysLeft: number };
+
 export interface WebhookDelivery {
   deliveryId: number;
   programId: number;
-  /** the OTP listener that asked for it */
-  token: string;
+  /** absent: 3ds.otp */
+  event?: '3ds.otp' | 'certificate.expiring';
+  /** the OTP listener that asked for it; null for a reminder */
+  token: string | null;
   url: string;
-  payload: { cardId: number };
+  payload: WebhookPayload;
   /** Unix seconds on the mock's clock */
   attemptedAt: number;
   outcome: DeliveryOutcome;
@@ -19,9 +26,10 @@ export interface WebhookDelivery {
 
 export interface WebhookTarget {
   programId: number;
-  token: string;
+  event?: '3ds.otp' | 'certificate.expiring';
+  token: string | null;
   url: string;
-  payload: { cardId: number };
+  payload: WebhookPayload;
 }
 
 /**
@@ -41,6 +49,17 @@ export class WebhookDispatcher {
   ) {}
 
   send(target: WebhookTarget): WebhookDelivery {
+    const delivery = this.#record(target);
+    void this.#post(delivery);
+    return delivery;
+  }
+
+  /** One after the other: each POST starts once the previous one has its outcome (reminders arrive in due order). */
+  async sendInOrder(targets: WebhookTarget[]): Promise<void> {
+    for (const target of targets) await this.#post(this.#record(target));
+  }
+
+  #record(target: WebhookTarget): WebhookDelivery {
     const delivery: WebhookDelivery = {
       deliveryId: ++this.#seq,
       ...target,
@@ -52,7 +71,6 @@ export class WebhookDispatcher {
     };
     this.#deliveries.push(delivery);
     if (this.#deliveries.length > this.capacity) this.#deliveries.splice(0, this.#deliveries.length - this.capacity);
-    void this.#post(delivery);
     return delivery;
   }
 
