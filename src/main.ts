@@ -3,6 +3,8 @@ import { banner } from './banner.js';
 import { ConfigError, HELP, loadConfig } from './config.js';
 import { write } from './logger.js';
 import { startMock } from './mock.js';
+import { FixturesError } from './store/fixtures.js';
+import { describeProblems } from './store/state-check.js';
 import { StoreFileError } from './store/store.js';
 
 async function main(): Promise<void> {
@@ -40,6 +42,8 @@ main().catch((err: unknown) => {
       `axys-mock: ${(err as Error).message}\n  The user running the mock (uid ${process.getuid?.() ?? '?'}) cannot write there.` +
         ` In Docker, create the mounted folders first and run as yourself: mkdir -p certs data && docker run --user "$(id -u):$(id -g)" ...\n`,
     );
+  } else if (err instanceof FixturesError) {
+    process.stderr.write(`axys-mock: ${err.message.replace(/ see errors\[\]\./, ` ${describeProblems(err.errors)}.`)}\n`);
   } else if (err instanceof ConfigError || err instanceof StoreFileError || code === 'EADDRINUSE') {
     process.stderr.write(`axys-mock: ${(err as Error).message}\n`);
   } else {

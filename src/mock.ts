@@ -24,13 +24,19 @@ import { createPlatformApp } from './platform/app.js';
 import { Snapshots } from './state/snapshots.js';
 import { loadFixtures } from './store/fixtures.js';
 import type { State } from './store/state.js';
+import type { DurabilityHooks } from './store/durability-hooks.js';
 import { Store } from './store/store.js';
 import { Timeline } from './timeline/scheduler.js';
 import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
-export type MockOptions = Partial<Config>;
+export type MockOptions = Partial<Config> & {
+  /** tests only: crash the store at a step of a write, or shorten its writes (see src/store/durability-hooks.ts) */
+  durabilityHooks?: DurabilityHooks;
+  /** tests only: fold the change log into a new snapshot past this many bytes */
+  compactAtBytes?: number;
+};
 
 /** Embedded defaults: free ports, no data file, quiet, certificates cached in the temp dir. */
 export const embeddedDefaults: Config = Object.freeze({
@@ -120,12 +126,14 @@ function fixturePrograms(state: State) {
 
 /** Wires everything and starts both listeners. Port 0 picks free ports; the bound ones are returned. */
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const config: Config = Object.freeze({ ...embeddedDefaults, ...options }) as Config;
+  const { durabilityHooks, compactAtBytes, ...settings } = options;
+  const config: Config = Object.freeze({ ...embeddedDefaults, ...settings }) as Config;
   const logger = createLogger(config.logLevel);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
-  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name), callers);
+  // a path only from the start-up settings; the control plane names files in fixtures/
+  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name, { allowPath: name === config.fixtures }), callers);
   const fixtures = await fixtureState(config.fixtures);
-  const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures)) : Store.memory(fixtures);
+  const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures), { hooks: durabilityHooks, compactAtBytes }) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
   const journal = new Journal();
@@ -217,6 +225,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     faults.close();
     agent?.destroy();
     await dispatcher?.destroy();
+    await store.close();
     await Promise.all(
       [apiServer, controlServer].map(
         (server) =>

@@ -38,28 +38,61 @@ describe('health and reset', () => {
   it('reset with unknown fixtures is refused and changes nothing', async () => {
     await control().post('/_mock/programs', onboarding);
     const res = await control().post('/_mock/reset', { fixtures: 'no-such-fixtures' });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(404);
     expect(res.body.message).toMatch(/no-such-fixtures/);
+    expect(res.body.message).toMatch(/Fixtures names: .*default/);
     expect((await control().get('/_mock/programs')).body.total).toBe(4);
   });
 });
 
 describe('custom fixtures', () => {
-  it('reset with a fixtures path loads that file as it is now, edits included', async () => {
+  it('a fixtures path set at start is read anew by every reset, edits included', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-fixtures-'));
+    const file = path.join(dir, 'team.json');
+    const fixtures = JSON.parse(await readFile(path.join(process.cwd(), 'fixtures/default.json'), 'utf8'));
+    await writeFile(file, JSON.stringify(fixtures));
+    const own = await startMock({ fixtures: file });
     try {
-      const file = path.join(dir, 'team.json');
-      const fixtures = JSON.parse(await readFile(path.join(process.cwd(), 'fixtures/default.json'), 'utf8'));
       const rename = async (firstName: string) => {
         fixtures.cardholders.find((c: { cardholderId: number }) => c.cardholderId === 10001).firstName = firstName;
         await writeFile(file, JSON.stringify(fixtures));
-        expect((await control().post('/_mock/reset', { fixtures: file })).status).toBe(200);
-        return (await apiClient(mock()).get('/v2/cardholders/10001')).body.cardholder.firstName;
+        expect((await controlClient(own).post('/_mock/reset')).status).toBe(200);
+        return (await apiClient(own).get('/v2/cardholders/10001')).body.cardholder.firstName;
       };
       expect(await rename('Avery')).toBe('Avery');
       expect(await rename('Blake')).toBe('Blake');
+      // the setting itself may be named too
+      expect((await controlClient(own).post('/_mock/reset', { fixtures: file })).status).toBe(200);
+
+      // a file that is JSON but not a state: refused like an import, nothing changed, the mock keeps serving
+      await writeFile(file, JSON.stringify({ programs: [] }));
+      const refused = await controlClient(own).post('/_mock/reset');
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual(expect.arrayContaining([{ field: 'version', message: expect.any(String) }, { field: 'apiKeys', message: expect.any(String) }]));
+      expect((await apiClient(own).get('/v2/cardholders/10001')).body.cardholder.firstName).toBe('Blake');
+      expect((await controlClient(own).get('/_mock/state')).status).toBe(200);
     } finally {
+      await own.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('from the control plane, fixtures are names of files in the fixtures folder: no path is read, nothing is echoed', async () => {
+    const secret = path.join(await mkdtemp(path.join(os.tmpdir(), 'axys-secret-')), 'secret.json');
+    await writeFile(secret, 'TOPSECRET-CONTENT not json');
+    await control().post('/_mock/programs', onboarding);
+    try {
+      for (const fixtures of ['/etc/passwd', '../../../../etc/passwd', '/proc/self/environ', secret, `../${path.relative(path.join(process.cwd(), 'fixtures'), secret)}`, 'default/../../package']) {
+        const res = await control().post('/_mock/reset', { fixtures });
+        expect(res.status, fixtures).toBe(422);
+        expect(res.body.message, fixtures).toMatch(/not a fixtures name.*fixtures folder.*--fixtures/);
+        expect(res.text).not.toMatch(/root:|TOPSECRET|PATH=/);
+      }
+      expect((await control().get('/_mock/programs')).body.total).toBe(4);
+      expect((await control().post('/_mock/reset', { fixtures: 'default' })).status).toBe(200);
+      expect((await control().post('/_mock/reset', { fixtures: 'default.json' })).status).toBe(200);
+    } finally {
+      await rm(path.dirname(secret), { recursive: true, force: true });
     }
   });
 });

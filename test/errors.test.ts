@@ -111,7 +111,7 @@ describe('500: unexpected errors', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  it('a store that cannot be written gives 500 with a generic message and no stack', async () => {
+  it('a store that cannot be written gives 500 naming the data file and the cause, and no stack', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-500-'));
     dirs.push(dir);
     const dataDir = path.join(dir, 'data');
@@ -122,7 +122,7 @@ describe('500: unexpected errors', () => {
       await writeFile(dataDir, 'not a directory');
       const res = await apiClient(m).post('/v2/cardholders', cardholderBody());
       expect(res.status).toBe(500);
-      expect(res.body).toEqual({ status: 'error', message: messages.internal });
+      expect(res.body).toEqual({ status: 'error', message: expect.stringMatching(/^The data file .*db\.json could not be written \((ENOTDIR|EEXIST): something that is not a folder is where the data folder should be\)\. The change was not stored and nothing changed/) });
       expect(res.text).not.toMatch(/at .*\.ts/);
       expect(res.headers['x-request-id']).toBeTruthy();
     } finally {

@@ -199,7 +199,8 @@ describe('Idempotency-Key on writes', () => {
       const res = await apiClient(m).post('/v2/cardholders', cardholderBody(), key('on-disk'));
       expect(res.status).toBe(200);
       // one line of the store's change log (one write) holds both the new cardholder and the stored answer
-      const lines = (await readFile(`${dataFile}.log`, 'utf8')).trim().split('\n');
+      const [header, ...lines] = (await readFile(`${dataFile}.log`, 'utf8')).trim().split('\n');
+      expect(JSON.parse(header!)).toEqual({ generation: expect.any(Number) });
       expect(lines).toHaveLength(1);
       const changes = JSON.parse(lines[0]!) as { p: string[]; v?: any }[];
       expect(changes.some((c) => c.p[0] === 'cardholders' && c.v?.cardholderId === res.body.cardholderId)).toBe(true);

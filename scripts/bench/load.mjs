@@ -1,6 +1,8 @@
 // One load row: autocannon in this process, keep-alive, bounded in time.
 import autocannon from 'autocannon';
 
+let keys = 0;
+
 /**
  * @param {object} o
  * @param {string} o.url base URL
@@ -14,7 +16,14 @@ export async function load({ url, requests, tls, connections, duration, headers 
     duration,
     pipelining: 1,
     headers,
-    requests: requests.map((r) => ({ method: r.method ?? 'GET', path: r.path, body: r.body, headers: { ...headers, ...(r.body ? { 'content-type': 'application/json' } : {}), ...r.headers } })),
+    requests: requests.map((r) => ({
+      method: r.method ?? 'GET',
+      path: r.path,
+      body: r.body,
+      headers: { ...headers, ...(r.body ? { 'content-type': 'application/json' } : {}), ...r.headers },
+      // a fresh Idempotency-Key per request (keyed writes): every one is stored, none replayed
+      ...(r.uniqueKey ? { setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': `${r.uniqueKey}-${process.pid}-${++keys}` } }) } : {}),
+    })),
     ...(tls ? { tlsOptions: tls } : {}),
   });
   const ok = result['2xx'];

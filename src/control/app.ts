@@ -28,7 +28,7 @@ function healthRouter(deps: ControlDeps): Router {
     try {
       await deps.reset(body.fixtures);
     } catch (e) {
-      if (e instanceof FixturesError) throw new ApiError(422, e.message, [{ field: 'fixtures', message: 'unknown or unreadable fixtures' }]);
+      if (e instanceof FixturesError) throw new ApiError(e.status, e.message, e.errors);
       throw e;
     }
     res.json({ status: 'success', fixtures: body.fixtures ?? null });

@@ -15,7 +15,6 @@ export function stagingControlRouter(deps: ControlDeps): Router {
     await deps.store.transact((draft) => {
       findProgram(draft, programId).reminderUrl = url;
     });
-    await deps.timeline.run(); // a reminder already due goes out now, to the new URL
     res.json(programView(state(), findProgram(state(), programId)));
   });
 

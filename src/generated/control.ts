@@ -536,8 +536,9 @@ export interface paths {
         /**
          * Replace the whole store
          * @description Validated against the `State` schema (400/422 as everywhere) and for consistency (unique ids,
-         *     references to existing programs and cardholders, sequences at least the highest id, fault
-         *     rules complete): 422 naming every problem. A bad import changes nothing. After an import,
+         *     references to existing programs and cardholders, sequences at least the highest id and at
+         *     most 2147483647, allowlist entries that are addresses or CIDR ranges, fault rules complete):
+         *     422 naming every problem. A bad import changes nothing. After an import,
          *     certificate revocations apply at once, fault counters and rate buckets restart; the journal
          *     and the clock stay.
          */
@@ -646,7 +647,11 @@ export interface components {
             time?: number;
         };
         ResetRequest: {
-            /** @description fixture name or file under `fixtures/` (default the configured `FIXTURES`) */
+            /**
+             * @description the name of a file in `fixtures/` (".json" may be left out; no folder, no path); default the
+             *     configured `FIXTURES`, which alone may be a path to a file elsewhere. A file that is not a
+             *     valid state is refused (422) like an import, and nothing changes.
+             */
             fixtures?: string;
         };
         /**
@@ -1103,7 +1108,10 @@ export interface components {
         State: {
             /** @enum {integer} */
             version: 1;
-            /** @description the last id handed out per collection */
+            /**
+             * @description the last id handed out per collection; at most 2147483647 (ids stay 32-bit integers, which
+             *     every client language holds exactly)
+             */
             sequences: {
                 [key: string]: number;
             };

@@ -66,9 +66,10 @@ export function idempotency(deps: { store: Store; clock: Clock }): RequestHandle
           inFlight.delete(slot);
           res.json(body);
         },
-        () => {
+        (err: unknown) => {
           inFlight.delete(slot);
-          sendError(res, new ApiError(500, messages.internal));
+          // the store says why it could not write (a clear 500); anything else stays generic
+          sendError(res, err instanceof ApiError ? err : new ApiError(500, messages.internal));
         },
       );
       return res;

@@ -36,12 +36,15 @@ export function idParam(value: unknown): number {
 export function clearDeposits(deps: PlatformDeps): RequestHandler {
   // the earliest pending clearing time, worked out again only when the deposit list changed (a new
   // deposit, a rollback, a replaced state) or after a clearing: no scan of every deposit per request
-  let known: { deposits: Deposit[]; length: number; earliest: number } | null = null;
+  let known: { deposits: Deposit[]; length: number; last: Deposit | undefined; earliest: number } | null = null;
   return async (_req, _res, next) => {
     const now = deps.clock.now();
     const { deposits } = deps.store.state;
-    if (!known || known.deposits !== deposits || known.length !== deposits.length) {
-      known = { deposits, length: deposits.length, earliest: earliestClearing(deposits) };
+    if (!known || known.deposits !== deposits || known.length > deposits.length || known.last !== deposits[known.length - 1]) {
+      known = { deposits, length: deposits.length, last: deposits[deposits.length - 1], earliest: earliestClearing(deposits) };
+    } else if (known.length < deposits.length) {
+      // new deposits were appended: only they can bring the earliest time forward
+      known = { deposits, length: deposits.length, last: deposits[deposits.length - 1], earliest: Math.min(known.earliest, earliestClearing(deposits.slice(known.length))) };
     }
     if (known.earliest <= now) {
       await deps.store.transact((state) => clearDueDeposits(state, now));

@@ -1,25 +1,77 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FieldError } from '../http/errors.js';
 import { fixturesDir } from '../paths.js';
+import { checkState, jsonErrorPlace } from './state-check.js';
 import type { State } from './state.js';
 
-export class FixturesError extends Error {}
+export class FixturesError extends Error {
+  constructor(
+    message: string,
+    /** 404: no such fixtures; 422: the file is not a usable state */
+    readonly status: 404 | 422,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A fixtures name: a file name in fixtures/ without a folder (".json" may be left out). */
+const FIXTURES_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+/** The fixture sets in fixtures/, by name. */
+export async function fixtureNames(): Promise<string[]> {
+  const files = await readdir(fixturesDir).catch(() => [] as string[]);
+  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+}
 
 /**
- * A fixture set by name (a file in fixtures/) or by path to a JSON file, read anew every call (a
- * reset after editing the file loads the edit) and returned as a fresh copy.
+ * The file a fixtures setting names. `allowPath`: the start-up setting (--fixtures / FIXTURES), which
+ * may be a path to any JSON file; from the control plane only a name of a file in fixtures/ is taken.
  */
-export async function loadFixtures(nameOrPath: string): Promise<State> {
-  const file = /[\\/]|\.json$/.test(nameOrPath) ? path.resolve(nameOrPath) : path.join(fixturesDir, `${nameOrPath}.json`);
+async function fixturesFile(nameOrPath: string, allowPath: boolean): Promise<string> {
+  if (allowPath && /[\\/]/.test(nameOrPath)) return path.resolve(nameOrPath);
+  const name = nameOrPath.replace(/\.json$/, '');
+  if (!FIXTURES_NAME.test(name) || name.includes('..')) {
+    throw new FixturesError(
+      `Fixtures "${nameOrPath}" is not a fixtures name: name a file in the fixtures folder (${(await fixtureNames()).join(', ')}), without a folder. ` +
+        'A fixtures file elsewhere can only be set at start (--fixtures <path> or FIXTURES).',
+      422,
+      [{ field: 'fixtures', message: 'must be the name of a file in the fixtures folder' }],
+    );
+  }
+  return path.join(fixturesDir, `${name}.json`);
+}
+
+/**
+ * A fixture set by name (a file in fixtures/) or, with `allowPath`, by path to a JSON file, read anew
+ * every call (a reset after editing the file loads the edit), checked like PUT /_mock/state, and
+ * returned as a fresh copy. A data file (db.json) serves as fixtures too: its generation is dropped.
+ * Errors never quote the file: it may be anything.
+ */
+export async function loadFixtures(nameOrPath: string, { allowPath = true } = {}): Promise<State> {
+  const file = await fixturesFile(nameOrPath, allowPath);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new FixturesError(`Fixtures "${nameOrPath}" not found: could not read ${file} (${(e as NodeJS.ErrnoException).code}). Use a name from fixtures/ or a path to a JSON file.`);
+    const names = (await fixtureNames()).join(', ');
+    throw new FixturesError(
+      `Fixtures "${nameOrPath}" not found: could not read ${file} (${(e as NodeJS.ErrnoException).code}). Fixtures names: ${names}.`,
+      404,
+      [{ field: 'fixtures', message: 'unknown or unreadable fixtures' }],
+    );
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as State;
+    parsed = JSON.parse(text);
   } catch (e) {
-    throw new FixturesError(`Fixtures file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new FixturesError(`Fixtures file ${file} is not valid JSON (${jsonErrorPlace(e)}). Nothing changed.`, 422, [{ field: 'fixtures', message: 'not valid JSON' }]);
   }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) delete (parsed as { generation?: unknown }).generation;
+  const problems = checkState(parsed);
+  if (problems.length) {
+    throw new FixturesError(`Fixtures file ${file} is not a valid axys-mock state (checked as PUT /_mock/state checks an import): see errors[]. Nothing changed.`, 422, problems);
+  }
+  return parsed as State;
 }

@@ -1,4 +1,5 @@
 import type { FaultRule } from '../faults/types.js';
+import { ApiError } from '../http/errors.js';
 import type { IdempotencyRecord } from '../idempotency/records.js';
 
 /** The whole persisted state of the mock: what the platform holds plus what the control plane set up. */
@@ -339,8 +340,14 @@ export function withCollections(state: State): State {
   return state;
 }
 
+/** The largest id a sequence hands out: ids stay 32-bit integers, which every client language holds exactly. */
+export const MAX_ID = 2_147_483_647;
+
 export function nextId(state: State, collection: string, floor = 1): number {
   const next = Math.max((state.sequences[collection] ?? 0) + 1, floor);
+  if (!Number.isSafeInteger(next) || next > MAX_ID) {
+    throw new ApiError(422, `No ${collection} id is left: sequences.${collection} reached the largest id (${MAX_ID}). Nothing was created; reset, or import a state with a lower sequence.`);
+  }
   state.sequences[collection] = next;
   return next;
 }

@@ -1,16 +1,24 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { ApiError } from '../http/errors.js';
 import { ChangeLog } from './change-log.js';
+import { Crashed, type DurabilityHooks } from './durability-hooks.js';
+import { syncFolder } from './durable-write.js';
+import { DATA_FILE_MODE, SnapshotFile } from './snapshot-file.js';
+import { checkState, describeProblems, jsonErrorPlace } from './state-check.js';
 import { withCollections, type State } from './state.js';
 import { applyChanges, Tracker } from './tracker.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class StoreFileError extends Error {}
 
 export interface StoreFileOptions {
   /** fold the change log into a new snapshot once it outgrows this (default: 8 MiB or twice the snapshot, the larger) */
   compactAtBytes?: number;
+  /** test hooks: crash (as a SIGKILL would) at a step of a write, or shorten writes */
+  hooks?: DurabilityHooks;
 }
 
 interface Job {
@@ -22,30 +30,67 @@ interface Job {
   reject: (err: unknown) => void;
 }
 
+const WRITE_HINTS: Record<string, string> = {
+  ENOSPC: 'the disk is full: free some space',
+  EDQUOT: 'the disk quota is exhausted: free some space',
+  EROFS: 'the folder is on a read-only file system: mount it read-write',
+  EACCES: 'the folder is not writable by the user running the mock: make it writable (chmod/chown)',
+  EPERM: 'the folder is not writable by the user running the mock: make it writable (chmod/chown)',
+  ENOENT: 'the data folder was removed and could not be created again',
+  ENOTDIR: 'something that is not a folder is where the data folder should be',
+  EEXIST: 'something that is not a folder is where the data folder should be',
+  EISDIR: 'a folder is where the data file or its log should be',
+  EMFILE: 'the process has no file descriptors left',
+  ENFILE: 'the system has no file descriptors left',
+};
+
+/** A write the store could not make durable: a clear 500, and nothing changed. */
+export function storeWriteError(file: string, err: unknown): ApiError {
+  const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
+  const hint = WRITE_HINTS[code] ?? 'check the folder and the disk';
+  return new ApiError(500, `The data file ${file} could not be written (${code}: ${hint}). The change was not stored and nothing changed; retry once that is fixed.`);
+}
+
+/** The one line a start-up failure to write the data folder prints: the folder, the cause, the fix. */
+function startWriteError(file: string, err: unknown): StoreFileError {
+  const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
+  const hint = WRITE_HINTS[code] ?? 'check the folder and the disk';
+  return new StoreFileError(
+    `Cannot write the data folder ${path.dirname(file)} (${code}: ${hint}). Fix that, or start with --data-file <path in a writable folder> or --in-memory.`,
+  );
+}
+
 /**
  * The state behind a private lowdb handle (the snapshot file) and its change log. Two ways to change it:
  * - `transact(change)` (or `begin()` for several changes written together): a synchronous change,
  *   tracked; only what it changed is appended to the change log (concurrent transactions share one
- *   write and one fdatasync), and a change that throws or whose write fails is undone.
+ *   write and one fdatasync), and a change that throws, cannot be serialised, or whose write fails is undone.
  * - change `state` in place, then `commit()` at once: the whole state is written (lowdb snapshot).
  *   An in-place change must always be followed by `commit()`: the change log records slots by
  *   position and replays onto the last snapshot.
- * Either way the write is on disk before the promise resolves.
+ * Either way the write is on disk before the promise resolves. A snapshot and its log carry the same
+ * generation number; a log replays only over its own generation's snapshot, so a new snapshot (reset,
+ * import, compaction) takes effect in the one step of its rename.
  */
 export class Store {
   #db: Low<State>;
   readonly file: string | null;
+  readonly #snapshot: SnapshotFile | null;
   readonly #log: ChangeLog | null;
   #pending: Job[] = [];
   #writing = false;
-  #snapshotBytes = 0;
+  /** a test crashed the store: no file operation, no answer any more (as after a SIGKILL) */
+  #crashed = false;
+  #idle: Array<() => void> = [];
   readonly #compactAtBytes: number | undefined;
+  readonly #runs = { runs: 0 };
 
   private constructor(db: Low<State>, file: string | null, options: StoreFileOptions = {}) {
     this.#db = db;
     this.file = file;
     this.#compactAtBytes = options.compactAtBytes;
-    this.#log = file ? new ChangeLog(`${file}.log`) : null;
+    this.#snapshot = db.adapter instanceof SnapshotFile ? db.adapter : null;
+    this.#log = file ? new ChangeLog(`${file}.log`, options.hooks) : null;
   }
 
   static memory(initial: State): Store {
@@ -54,7 +99,10 @@ export class Store {
     return new Store(db, null);
   }
 
-  /** Opens the data file (and replays its change log), creating it from `seed()` when absent. A corrupt file is never overwritten. */
+  /**
+   * Opens the data file (and replays its change log), creating it from `seed()` when absent. A file
+   * that is not a valid state, or a corrupt log, is never overwritten: the start is refused.
+   */
   static async open(file: string, seed: () => Promise<State>, options: StoreFileOptions = {}): Promise<Store> {
     let text: string | null = null;
     try {
@@ -65,37 +113,59 @@ export class Store {
         throw new StoreFileError(`Cannot read the data file ${file} (${code}). Make it a readable file (or move it away), or start with --data-file <other path> or --in-memory.`);
       }
     }
-    const db = new Low<State>(new JSONFile<State>(file), {} as State);
+    const adapter = new SnapshotFile(file, options.hooks);
+    const db = new Low<State>(adapter, {} as State);
     const store = new Store(db, file, options);
     if (text === null) {
-      await mkdir(path.dirname(file), { recursive: true });
       db.data = withCollections(await seed());
-      await store.commit();
+      try {
+        await store.#writeSnapshot();
+      } catch (e) {
+        throw startWriteError(file, e);
+      }
       return store;
     }
-    try {
-      const parsed = JSON.parse(text) as State;
-      if (parsed === null || typeof parsed !== 'object' || parsed.version !== 1 || !Array.isArray(parsed.programs)) {
-        throw new Error('it is not an axys-mock state (version 1)');
-      }
-      db.data = withCollections(parsed);
-    } catch (e) {
-      throw new StoreFileError(
-        `The data file ${file} is unreadable: ${(e as Error).message}. It was left untouched. ` +
+    const unusable = (why: string) =>
+      new StoreFileError(
+        `The data file ${file} is unreadable: ${why}. It was left untouched. ` +
           `Move it away (or delete it) to start from the fixtures, or start with --data-file <other path>.`,
       );
-    }
-    store.#snapshotBytes = Buffer.byteLength(text);
-    const log = store.#log!;
+    let parsed: State & { generation?: unknown };
     try {
-      for (const changes of await log.read()) applyChanges(db.data, changes);
+      parsed = JSON.parse(text) as State & { generation?: unknown };
+    } catch (e) {
+      throw unusable(`it is not JSON (${jsonErrorPlace(e)})`);
+    }
+    const generation = isObject(parsed) && Number.isSafeInteger(parsed.generation) ? (parsed.generation as number) : 0;
+    if (isObject(parsed)) delete parsed.generation;
+    const problems = checkState(parsed);
+    if (problems.length) throw unusable(`it is not a valid axys-mock state: ${describeProblems(problems)}`);
+    db.data = withCollections(parsed);
+    adapter.generation = generation;
+    const log = store.#log!;
+    let contents: Awaited<ReturnType<typeof ChangeLog.read>>;
+    try {
+      contents = await ChangeLog.read(log.file, generation);
+      for (const changes of contents?.entries ?? []) applyChanges(db.data, changes);
     } catch (e) {
       throw new StoreFileError(
         `The change log ${log.file} of the data file ${file} is unreadable: ${(e as Error).message}. Both files were left untouched. ` +
           `Move both away to start from the fixtures, or start with --data-file <other path>.`,
       );
     }
-    if (log.bytes > 0) await store.commit();
+    try {
+      if (contents?.generation === generation && contents.empty) {
+        await adapter.adopt(Buffer.byteLength(text));
+        await chmod(file, DATA_FILE_MODE);
+        await log.resume((await stat(log.file)).size);
+      } else {
+        // replayed changes, a stale log (a crash after a new snapshot), or none: a fresh pair
+        await store.#writeSnapshot();
+      }
+    } catch (e) {
+      await log.close();
+      throw startWriteError(file, e);
+    }
     return store;
   }
 
@@ -135,7 +205,15 @@ export class Store {
       (line, undo) => this.#enqueue(line, undo),
       () => this.#writing,
       this.file !== null,
+      this.#runs,
     );
+  }
+
+  /** Waits for the writes in flight, then closes the change log. */
+  async close(): Promise<void> {
+    if (!this.#log) return;
+    if (this.#writing && !this.#crashed) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    await this.#log.close();
   }
 
   #enqueue(line: string | null, undo?: () => void): Promise<void> {
@@ -146,39 +224,79 @@ export class Store {
     });
   }
 
-  /** One writer: each round writes either every pending change-log line at once, or one snapshot. */
+  /**
+   * One writer: each round writes either every pending change-log line at once, or one snapshot.
+   * Lines are written as a snapshot instead when the log cannot take them (its file, or the data
+   * file, was deleted or replaced, or an earlier failure left it unusable): what memory holds is
+   * then written whole, so nothing acknowledged depends on a file a restart would not read.
+   */
   async #drain(): Promise<void> {
     this.#writing = true;
     while (this.#pending.length) {
-      const snapshot = this.#pending[0]!.line === null;
-      const end = snapshot ? 1 : this.#pending.findIndex((j) => j.line === null);
+      const head = this.#pending[0]!.line === null;
+      const end = head ? 1 : this.#pending.findIndex((j) => j.line === null);
       const batch = this.#pending.splice(0, end === -1 ? this.#pending.length : end);
       try {
-        if (snapshot) await this.#writeSnapshot();
+        if (head || !(await this.#appendable())) await this.#writeSnapshot();
         else {
           await this.#log!.append(batch.map((j) => j.line).join(''));
-          const compactAt = this.#compactAtBytes ?? Math.max(8 * 1024 * 1024, 2 * this.#snapshotBytes);
+          const compactAt = this.#compactAtBytes ?? Math.max(8 * 1024 * 1024, 2 * this.#snapshot!.bytes);
           if (this.#log!.bytes > compactAt && this.#pending[0]?.line !== null) {
             this.#pending.unshift({ line: null, resolve: () => {}, reject: () => {} });
           }
         }
         for (const j of batch) j.resolve();
       } catch (err) {
+        if (err instanceof Crashed) {
+          this.#crashed = true;
+          for (const resolve of this.#idle.splice(0)) resolve();
+          return; // as after a SIGKILL: nothing more is written or answered
+        }
         // nothing after the failed write is durable either: undo it all, newest first
         const failed = batch.concat(this.#pending.splice(0));
         for (const j of [...failed].reverse()) j.undo?.();
-        for (const j of failed) j.reject(err);
+        const answer = storeWriteError(this.file!, err);
+        for (const j of failed) j.reject(answer);
       }
     }
     this.#writing = false;
+    for (const resolve of this.#idle.splice(0)) resolve();
   }
 
+  async #appendable(): Promise<boolean> {
+    const [log, snapshot] = await Promise.all([this.#log!.usable(), this.#snapshot!.intact()]);
+    return log && snapshot;
+  }
+
+  /**
+   * A new generation: the snapshot (fsync'ed, renamed into place: the commit point), then an empty
+   * log of the same generation. A crash between the two leaves the new snapshot beside the old log,
+   * which no longer replays. A failure after the rename does not undo anything (the new state is on
+   * disk); it leaves the log unusable, so the next write is a snapshot again.
+   */
   async #writeSnapshot(): Promise<void> {
+    const snapshot = this.#snapshot!;
+    const generation = snapshot.generation + 1;
+    snapshot.generation = generation;
     await this.#db.write();
-    await this.#log!.clear();
-    this.#snapshotBytes = (await stat(this.file!)).size;
+    try {
+      await syncFolder(path.dirname(snapshot.file));
+      await this.#log!.start(generation);
+    } catch (e) {
+      if (e instanceof Crashed) throw e;
+      this.#log!.markBroken();
+    }
   }
 }
+
+/** Counts tracked changes of every transaction of a store: a serialised line is current while the count has not moved. */
+interface RunCounter {
+  runs: number;
+}
+
+/** The change could not be written as JSON (a value nested too deeply): it was undone. */
+export const unserialisableMessage =
+  'The change could not be stored: a value in it cannot be written as JSON (nested too deeply). Nothing changed; send a flatter value.';
 
 /** Tracked changes applied at once and persisted together by `commit()`; undone if that write fails. */
 export class Transaction {
@@ -187,26 +305,50 @@ export class Transaction {
   readonly #writing: () => boolean;
   /** false for an in-memory store: nothing to serialise or write */
   readonly #persistent: boolean;
+  readonly #counter: RunCounter;
   readonly #trackers: Tracker[] = [];
+  /** the change lists of the trackers, serialised when they ran, and the count they are current for */
+  #serialised: string[] = [];
+  #serialisedAt = -1;
   #committed = false;
 
-  constructor(state: () => State, enqueue: (line: string, undo: () => void) => Promise<void>, writing: () => boolean, persistent: boolean) {
+  constructor(state: () => State, enqueue: (line: string, undo: () => void) => Promise<void>, writing: () => boolean, persistent: boolean, counter: RunCounter = { runs: 0 }) {
     this.#state = state;
     this.#enqueue = enqueue;
     this.#writing = writing;
     this.#persistent = persistent;
+    this.#counter = counter;
   }
 
-  /** Applies `change` now; if it throws, this change is undone and the error rethrown. */
+  /**
+   * Applies `change` now; if it throws, this change is undone and the error rethrown. For a store
+   * with a file the change is serialised here, before it counts as applied: a change that cannot be
+   * written as JSON is undone at once (422) instead of living in memory and failing every snapshot.
+   */
   run<T>(change: (state: State) => T): T {
     if (this.#committed) throw new Error('Transaction.run after commit');
     const tracker = new Tracker(this.#state());
     try {
       const result = change(tracker.draft as State);
+      tracker.close();
+      if (this.#persistent && tracker.dirty) {
+        let text: string;
+        try {
+          text = JSON.stringify(tracker.changes());
+        } catch {
+          throw new ApiError(422, unserialisableMessage);
+        }
+        const current = !this.changed || this.#serialisedAt === this.#counter.runs;
+        this.#serialised = current ? [...this.#serialised, text.slice(1, -1)] : [];
+        this.#counter.runs++;
+        this.#serialisedAt = current ? this.#counter.runs : -1;
+      }
       this.#trackers.push(tracker);
       return result;
     } catch (e) {
       tracker.rollback();
+      // a value nested deeper than the stack: it could not be stored either
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new ApiError(422, unserialisableMessage);
       throw e;
     } finally {
       tracker.close();
@@ -221,8 +363,12 @@ export class Transaction {
   async commit(): Promise<void> {
     this.#committed = true;
     if (!this.#persistent) return;
-    // serialised now: the line holds the values as this transaction left them
-    const line = this.changed ? `${JSON.stringify(this.#trackers.flatMap((t) => t.changes()))}\n` : '';
+    // the values as this transaction left them: serialised anew when other changes ran since
+    const line = !this.changed
+      ? ''
+      : this.#serialisedAt === this.#counter.runs
+        ? `[${this.#serialised.filter(Boolean).join(',')}]\n`
+        : `${JSON.stringify(this.#trackers.flatMap((t) => t.changes()))}\n`;
     // nothing changed: answer at once, unless writes are in flight (this may have read their changes)
     if (!line && !this.#writing()) return;
     await this.#enqueue(line, () => {
