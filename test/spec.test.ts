@@ -3,7 +3,9 @@
  * operation is complete (operationId, success response, error responses on the shared Error schema),
  * request bodies are strict, and every documented platform path is present.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { describe, it, expect, beforeAll } from 'vitest';
@@ -371,6 +373,16 @@ describe('openapi/control.yaml', () => {
 
   it('every control path is under /_mock', () => {
     for (const p of Object.keys(raw[file].paths)) expect(p.startsWith('/_mock/')).toBe(true);
+  });
+
+  it('src/generated/state-validator.ts is compiled from the current State schema (npm run gen:types)', () => {
+    const out = path.join(os.tmpdir(), `axys-state-validator-${process.pid}.ts`);
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'gen-state-validator.mjs'), out]);
+    try {
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(root, 'src', 'generated', 'state-validator.ts'), 'utf8'));
+    } finally {
+      rmSync(out, { force: true });
+    }
   });
 });
 
