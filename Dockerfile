@@ -22,6 +22,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY openapi ./openapi
 COPY fixtures ./fixtures
+# the dashboard (/_mock/ui): static files, with preact and htm from node_modules
+COPY ui ./ui
 COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 COPY --from=build /app/dist ./dist
 # writable by any uid, so `--user "$(id -u):$(id -g)"` works with or without mounts

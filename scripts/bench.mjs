@@ -1,13 +1,14 @@
 // npm run bench: the mock against the limit (bare node:https, bare Express) and its peers (Prism, json-server),
 // on this machine, in one run. Prints a table and writes it as JSON under bench/results/.
 // Settings: BENCH_DURATION (s per row, 5), BENCH_CONNECTIONS (10), BENCH_SCALE (records, "1000,10000,100000"),
-// BENCH_DIST (the build to measure, ./dist), BENCH_ONLY (comma list of sections: load, startup, scale).
+// BENCH_DIST (the build to measure, ./dist), BENCH_ONLY (comma list of sections: load, startup, scale, dashboard).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dashboardSection } from './bench/dashboard.mjs';
 import { load } from './bench/load.mjs';
 import { median, peakRssMiB, spawnUntil, stop, waitForStatus } from './bench/processes.mjs';
 import { writeScaledDataFile } from './bench/scale.mjs';
@@ -17,7 +18,7 @@ const dist = path.resolve(process.env.BENCH_DIST ?? path.join(root, 'dist'));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const scales = (process.env.BENCH_SCALE ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
-const only = new Set((process.env.BENCH_ONLY ?? 'load,startup,scale').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'load,startup,scale,dashboard').split(','));
 const work = mkdtempSync(path.join(os.tmpdir(), 'axys-bench-'));
 const certsDir = path.join(work, 'certs');
 const fixturesFile = path.join(root, 'fixtures', 'default.json');
@@ -91,6 +92,13 @@ async function main() {
   const first = await startMockChild(['--in-memory']);
   if (only.has('load')) await loadSection(first);
   await stop(first.child);
+  if (only.has('dashboard')) {
+    log('the dashboard under 1,000 req/s');
+    const m = await startMockChild(['--in-memory']);
+    const mock = { url: m.value.api, control: m.value.control, tls: tlsFiles(), headers: { 'X-API-Key': apiKey } };
+    figures.dashboard = await dashboardSection({ mock, request: readRequest, duration, connections, row: (name, r, note = '') => rows.push({ name, ...r, note }) });
+    await stop(m.child);
+  }
   if (only.has('startup')) {
     log('cold start, startMock(), reset');
     figures.coldStart = await coldStart();
@@ -244,6 +252,9 @@ function print({ machine: mc, rows: rs, figures: f }) {
       `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.70); read vs Prism: ${fmt(f.readVsPrism)} (target > 1)`,
       `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
     );
+  }
+  if (f.dashboard) {
+    lines.push(`dashboard open at ${f.dashboard.offeredRps} req/s offered: ${f.dashboard.withRps} vs ${f.dashboard.withoutRps} req/s without, drop ${f.dashboard.dropPercent}% (target < 10%); live counter moved in ${f.dashboard.counterMoved}/${f.dashboard.samples} samples`);
   }
   if (f.coldStart) {
     lines.push(

@@ -28,6 +28,9 @@ export interface Config {
   webhookTimeoutMs: number;
   /** addresses let through every fixture program's allowlist and FCrDNS; `gateway` = this machine's default gateway (Docker) */
   allowCallers: string[];
+  /** the request journal's bounds: entries, and characters held by them all */
+  journalMaxEntries: number;
+  journalMaxBytes: number;
 }
 
 export const DEFAULT_FIXTURES = 'default';
@@ -50,6 +53,8 @@ export const defaults: Config = Object.freeze({
   otpCodeSeconds: 300,
   webhookTimeoutMs: 3000,
   allowCallers: [],
+  journalMaxEntries: 5000,
+  journalMaxBytes: 32 * 1024 * 1024,
 }) as Config;
 
 const HELP = `axys-mock: a local emulator of the Axys Cards platform API v2
@@ -75,6 +80,8 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --allow-callers <a,b> extra caller IPs for every fixture program [ALLOW_CALLERS]
                         (allowlist + DNS); "gateway" = the Docker host as a
                         container sees it through -p (the image sets it)
+  --journal-max-entries <n> requests the journal keeps             [JOURNAL_MAX_ENTRIES, default 5000]
+  --journal-max-bytes <n> characters the journal holds in all       [JOURNAL_MAX_BYTES, default 33554432]
   --help                this text
 `;
 
@@ -123,6 +130,8 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
       'otp-code-seconds': { type: 'string' },
       'webhook-timeout-ms': { type: 'string' },
       'allow-callers': { type: 'string' },
+      'journal-max-entries': { type: 'string' },
+      'journal-max-bytes': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -172,6 +181,8 @@ export function loadConfig(argv: string[] = [], env: Env = {}): Config | 'help' 
     otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, defaults.otpCodeSeconds),
     webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, defaults.webhookTimeoutMs),
     allowCallers,
+    journalMaxEntries: count(values['journal-max-entries'], 'JOURNAL_MAX_ENTRIES', 1, defaults.journalMaxEntries),
+    journalMaxBytes: count(values['journal-max-bytes'], 'JOURNAL_MAX_BYTES', 65536, defaults.journalMaxBytes),
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nRun with --help for the options.`);
   return Object.freeze(config);

@@ -30,6 +30,7 @@ import { Timeline } from './timeline/scheduler.js';
 import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } from './tls/index.js';
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookSink } from './webhooks/sink.js';
 
 export type MockOptions = Partial<Config> & {
   /** tests only: crash the store at a step of a write, or shorten its writes (see src/store/durability-hooks.ts) */
@@ -136,8 +137,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures), { hooks: durabilityHooks, compactAtBytes }) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
   const clock = new Clock();
-  const journal = new Journal();
+  const journal = new Journal({ maxEntries: config.journalMaxEntries, maxBytes: config.journalMaxBytes });
   const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
+  const webhookSink = new WebhookSink();
   const certificates = new CertificateService(certs, () => store.state, clock);
   const timeline = new Timeline(store, clock, certificates, webhooks);
   const faults = new FaultEngine();
@@ -180,15 +182,20 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     clock.reset();
     journal.clear();
     webhooks.clear();
+    webhookSink.clear();
   };
 
+  let apiUrl = '';
   const controlApp = createControlApp({
     store,
     clock,
     journal,
     webhooks,
+    webhookSink,
     certificates,
     version,
+    platformUrl: () => apiUrl,
+    clientCertificate: (programId) => certs.clients.get(programId),
     controlToken: config.controlToken,
     validateResponses: config.validateResponses,
     logError,
@@ -237,7 +244,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     );
   };
 
-  const apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
+  apiUrl = `https://${urlHost(config.host)}:${apiPort}`;
   const controlUrl = `http://${urlHost(config.host)}:${controlPort}`;
   return {
     config,

@@ -37,7 +37,7 @@ async function journalEntry(method: string, requestPath: string) {
     const entry = (await control().get(`/_mock/requests?method=${method}&path=${encodeURIComponent(requestPath)}&limit=1`)).body.items[0];
     expect(entry).toBeTruthy();
     return entry;
-  });
+  }, { timeout: 10_000 });
 }
 
 /** the client-side error of a request that got no HTTP response */

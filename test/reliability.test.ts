@@ -244,8 +244,8 @@ describe('memory stays bounded under a long request stream', () => {
   };
 
   it('the journal keeps at most its capacity, however many requests it records', () => {
-    const journal = new Journal(100);
-    const entry = (i: number): JournalEntry => ({ id: `req_${i}`, time: i, method: 'GET', path: `/v2/cardholders/${i}`, status: 200, decision: 'ok', programId: 1, remoteAddress: '127.0.0.1', durationMs: 1, fault: null, reason: 'x'.repeat(200) });
+    const journal = new Journal({ maxEntries: 100 });
+    const entry = (i: number): JournalEntry => ({ id: `req_${i}`, time: i, method: 'GET', path: `/v2/cardholders/${i}`, status: 200, decision: 'ok', programId: 1, remoteAddress: '127.0.0.1', durationMs: 1, fault: null, reason: 'x'.repeat(200), operation: null, query: null, chain: [], timings: { gatewayMs: null, totalMs: 1 }, truncated: false, request: null, response: null });
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     for (let i = 0; i < 300_000; i++) journal.record(entry(i));
@@ -293,11 +293,16 @@ describe('memory stays bounded under a long request stream', () => {
       await stream(400);
       gc();
       const heapBefore = process.memoryUsage().heapUsed;
+      const journalBefore = m.journal.bytes;
       await stream(2400);
       gc();
       const grown = process.memoryUsage().heapUsed - heapBefore;
-      // 2,400 more journal entries are well under 2 MB; anything kept per request or per connection would show
-      expect(grown).toBeLessThan(8 * 2 ** 20);
+      // the journal now keeps headers and bodies (about 2.6 KB of text an entry, which it counts);
+      // with its objects' overhead (x 1.5) that explains its growth; anything else kept per request
+      // or per connection would show on top
+      const journalGrown = m.journal.bytes - journalBefore;
+      expect(journalGrown).toBeGreaterThan(0);
+      expect(grown - 1.5 * journalGrown).toBeLessThan(8 * 2 ** 20);
       expect(m.journal.size).toBeLessThanOrEqual(m.journal.capacity);
       // the stream was served, not refused: reads and writes succeeded, unknown ids were 404s
       expect([...statuses.keys()].sort()).toEqual([200, 404]);

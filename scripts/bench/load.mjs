@@ -9,12 +9,13 @@ let keys = 0;
  * @param {{method?: string, path: string, body?: string, headers?: Record<string,string>}[]} o.requests cycled per connection
  * @param {{ca: string, cert: string, key: string}} [o.tls] client certificate (mTLS)
  */
-export async function load({ url, requests, tls, connections, duration, headers = {} }) {
+export async function load({ url, requests, tls, connections, duration, headers = {}, overallRate }) {
   const result = await autocannon({
     url,
     connections,
     duration,
     pipelining: 1,
+    ...(overallRate ? { overallRate } : {}),
     headers,
     requests: requests.map((r) => ({
       method: r.method ?? 'GET',

@@ -16,6 +16,9 @@ import { journalRouter } from './journal.js';
 import { programsRouter } from './programs.js';
 import { stagingControlRouter } from './staging.js';
 import { stateRouter } from './state.js';
+import { platformCallRouter } from './platform-call.js';
+import { uiRouter } from './ui.js';
+import { webhookSinkReceiver, webhookSinkRouter } from './webhook-sink.js';
 import { webhooksRouter } from './webhooks.js';
 
 function healthRouter(deps: ControlDeps): Router {
@@ -40,10 +43,12 @@ function healthRouter(deps: ControlDeps): Router {
 export function createControlApp(deps: ControlDeps): Express {
   const app = baseApp();
   app.use(requestId);
+  app.use(uiRouter(deps));
+  app.use(webhookSinkReceiver(deps));
   app.use(controlAuth(deps.controlToken));
   app.use(express.json({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, faultsRouter, stateRouter, stagingControlRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, webhookSinkRouter, faultsRouter, stateRouter, stagingControlRouter, platformCallRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }

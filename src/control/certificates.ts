@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { checkDomains, findProgram } from '../domain/programs.js';
 import { ApiError } from '../http/errors.js';
+import { toPkcs12 } from '../tls/index.js';
 import type { ControlDeps } from './deps.js';
 
 interface IssueBody {
@@ -33,6 +34,17 @@ export function certificatesRouter(deps: ControlDeps): Router {
     );
     await deps.store.transact((draft) => deps.certificates.record(draft, program.programId, domains, issued, deps.clock.now()));
     res.status(201).json({ ...issued, programId: program.programId, caPem: deps.certificates.caPem });
+  });
+
+  router.post('/_mock/pkcs12', async (req, res) => {
+    const { certPem, keyPem } = req.body as { certPem: string; keyPem: string };
+    let p12: Buffer;
+    try {
+      p12 = await toPkcs12(certPem, keyPem, deps.certificates.caPem);
+    } catch (e) {
+      throw new ApiError(422, `certPem and keyPem must be a PEM certificate and its PEM private key: ${(e as Error).message}`, [{ field: 'keyPem', message: 'not a usable PEM pair' }]);
+    }
+    res.json({ p12Base64: p12.toString('base64'), password: '' });
   });
 
   router.post('/_mock/certificates/:serial/revoke', async (req, res) => {

@@ -8,14 +8,21 @@ import type { State } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Timeline } from '../timeline/scheduler.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { WebhookSink } from '../webhooks/sink.js';
 
 export interface ControlDeps {
   store: Store;
   clock: Clock;
   journal: Journal;
   webhooks: WebhookDispatcher;
+  /** the built-in receiver at /_mock/webhook-sink/... */
+  webhookSink: WebhookSink;
   certificates: CertificateService;
   version: string;
+  /** a fixture program's client certificate and key (PEM), for calls the mock makes on its behalf */
+  clientCertificate: (programId: number) => { certPem: string; keyPem: string } | undefined;
+  /** the platform listener's origin (`https://127.0.0.1:8443`), once it listens */
+  platformUrl: () => string;
   controlToken: string | null;
   validateResponses: boolean;
   logError: ErrorLogger;

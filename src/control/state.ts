@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { cardholderLifecycle } from '../domain/cardholders.js';
 import { ApiError } from '../http/errors.js';
 import { checkIntegrity } from '../store/integrity.js';
 import type { State } from '../store/state.js';
@@ -14,6 +15,11 @@ export function stateRouter(deps: ControlDeps): Router {
 
   router.get('/_mock/state', (_req, res) => {
     res.json(deps.store.state);
+  });
+
+  router.get('/_mock/cardholder-lifecycles', (_req, res) => {
+    const items = deps.store.state.cardholders.map((c) => ({ cardholderId: c.cardholderId, programId: c.programId, status: c.status, ...cardholderLifecycle(c) }));
+    res.json({ items, total: items.length });
   });
 
   router.put('/_mock/state', async (req, res) => {

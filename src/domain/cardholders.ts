@@ -222,3 +222,23 @@ export function cardholderView(c: Cardholder): Omit<Cardholder, 'programId'> {
   const { programId: _programId, ...view } = c;
   return view;
 }
+
+export interface CardholderLifecycle {
+  statusName: string;
+  /** what can move the cardholder on from here (platform calls) */
+  nextSteps: string[];
+  /** the identity fields a full edit may not change now */
+  lockedFields: string[];
+}
+
+/** Where a cardholder stands, in the words of the rules above (the dashboard's state browser). */
+export function cardholderLifecycle(c: Cardholder): CardholderLifecycle {
+  const nextSteps: string[] = [];
+  if (SUBMITTABLE.has(c.status)) nextSteps.push(c.sumsubEnabled === 1 ? 'KYC through the SumSub token flow' : `PUT /v2/cardholders/${c.cardholderId}/kyc-submit (to Under Review)`);
+  if (c.status === CardholderState.UnderReview) {
+    nextSteps.push(`POST /v2/cardholders/${c.cardholderId}/kyc-url/refresh`, 'POST /v2/staging/kyc/validate pass (to Approved) or fail (to Compliance Decline)');
+  }
+  if (c.status === CardholderState.Approved) nextSteps.push(`POST /v2/cards/virtual/${c.cardholderId}`, `POST /v2/cardholders/${c.cardholderId}/register-bank-account`);
+  if (c.status !== CardholderState.Deleted) nextSteps.push(`PUT /v2/cardholders/${c.cardholderId}/update (limit and contact details)`);
+  return { statusName: statusName[c.status], nextSteps, lockedFields: EDITABLE.has(c.status) ? [] : [...LOCKED_FIELDS] };
+}

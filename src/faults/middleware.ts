@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock.js';
 import { callerOf } from '../gateway/gateway.js';
+import { recordStep } from '../journal/chain.js';
 import { sendError } from '../http/error-handler.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { Store } from '../store/store.js';
@@ -95,6 +96,12 @@ export function faultInjection(deps: FaultDeps): RequestHandler {
     const { fault } = chosen;
     res.locals.fault = chosen.id;
     res.locals.reason = describeFault(fault);
+    recordStep(res, {
+      step: 'fault',
+      outcome: 'fired',
+      detail: `${chosen.id === HEADER_FAULT_ID ? 'X-Mock-Fault header' : `rule ${chosen.id}`}: ${res.locals.reason as string}`,
+      facts: { rule: chosen.id, type: fault.type },
+    });
     res.setHeader('X-Mock-Fault', chosen.id);
     if (fault.type === 'delay') {
       const jitter = fault.jitterMs ? Math.floor(chosen.jitter() * (fault.jitterMs + 1)) : 0;

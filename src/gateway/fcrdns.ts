@@ -24,17 +24,30 @@ export const systemResolver: HostResolver = {
       .catch(() => []),
 };
 
+export interface FcrdnsResult {
+  /** the certificate name confirmed both ways, or null */
+  confirmed: string | null;
+  /** what the reverse lookup of the caller IP gave */
+  reverse: string[];
+}
+
 /**
  * Forward-confirmed reverse DNS: some name of the certificate is in the reverse lookup of the
- * caller IP, and that name's forward lookup contains the caller IP. Returns the confirmed name or null.
+ * caller IP, and that name's forward lookup contains the caller IP.
  */
-export async function confirmedName(ip: string, certificateNames: readonly string[], resolver: HostResolver): Promise<string | null> {
+export async function fcrdnsCheck(ip: string, certificateNames: readonly string[], resolver: HostResolver): Promise<FcrdnsResult> {
   const caller = normalizeIp(ip);
   const wanted = new Set(certificateNames.map((n) => n.toLowerCase()));
-  for (const name of await resolver.reverse(caller)) {
+  const reverse = await resolver.reverse(caller);
+  for (const name of reverse) {
     const lower = name.toLowerCase();
     if (!wanted.has(lower)) continue;
-    if ((await resolver.forward(lower)).includes(caller)) return lower;
+    if ((await resolver.forward(lower)).includes(caller)) return { confirmed: lower, reverse };
   }
-  return null;
+  return { confirmed: null, reverse };
+}
+
+/** The confirmed name (see fcrdnsCheck) or null. */
+export async function confirmedName(ip: string, certificateNames: readonly string[], resolver: HostResolver): Promise<string | null> {
+  return (await fcrdnsCheck(ip, certificateNames, resolver)).confirmed;
 }

@@ -33,32 +33,45 @@ export function singleAddress(text: string): string | null {
 }
 
 interface CompiledAllowlist {
-  list: net.BlockList;
+  entries: Array<{ entry: string; list: net.BlockList }>;
   /** answers per caller IP: callers are few, and BlockList.check allocates on every call */
-  answers: Map<string, boolean>;
+  answers: Map<string, string | null>;
 }
 
 const cache = new WeakMap<readonly string[], CompiledAllowlist>();
 const MAX_REMEMBERED_CALLERS = 1024;
 
-/** Whether the caller IP is inside any CIDR of the list. Lists are compiled once per array instance. */
-export function ipAllowed(allowlist: readonly string[], ip: string): boolean {
+function compileAllowlist(allowlist: readonly string[]): CompiledAllowlist {
+  const entries: CompiledAllowlist['entries'] = [];
+  for (const entry of allowlist) {
+    const c = parseCidr(entry);
+    if (!c) continue;
+    const list = new net.BlockList();
+    list.addSubnet(c.address, c.prefix, c.family);
+    entries.push({ entry, list });
+  }
+  return { entries, answers: new Map() };
+}
+
+/** The first allowlist entry (CIDR) the caller IP is inside, or null. Lists are compiled once per array instance. */
+export function allowlistEntry(allowlist: readonly string[], ip: string): string | null {
   let compiled = cache.get(allowlist);
   if (!compiled) {
-    const list = new net.BlockList();
-    for (const entry of allowlist) {
-      const c = parseCidr(entry);
-      if (c) list.addSubnet(c.address, c.prefix, c.family);
-    }
-    compiled = { list, answers: new Map() };
+    compiled = compileAllowlist(allowlist);
     cache.set(allowlist, compiled);
   }
-  let allowed = compiled.answers.get(ip);
-  if (allowed === undefined) {
+  let found = compiled.answers.get(ip);
+  if (found === undefined) {
     const address = normalizeIp(ip);
-    allowed = compiled.list.check(address, net.isIP(address) === 6 ? 'ipv6' : 'ipv4');
+    const family = net.isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    found = compiled.entries.find((e) => e.list.check(address, family))?.entry ?? null;
     if (compiled.answers.size >= MAX_REMEMBERED_CALLERS) compiled.answers.clear();
-    compiled.answers.set(ip, allowed);
+    compiled.answers.set(ip, found);
   }
-  return allowed;
+  return found;
+}
+
+/** Whether the caller IP is inside any CIDR of the list. */
+export function ipAllowed(allowlist: readonly string[], ip: string): boolean {
+  return allowlistEntry(allowlist, ip) !== null;
 }

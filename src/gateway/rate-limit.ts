@@ -1,7 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ApiError, messages } from '../http/errors.js';
 import type { RateLimit } from '../store/state.js';
-import { callerOf } from './gateway.js';
+import { recordStep } from '../journal/chain.js';
+import { callerOf, keyHint } from './gateway.js';
 
 interface Bucket {
   tokens: number;
@@ -68,6 +69,13 @@ export function rateLimit(limiter: RateLimiter): RequestHandler {
     res.setHeader('X-RateLimit-Limit', String(v.limit));
     res.setHeader('X-RateLimit-Remaining', String(v.remaining));
     res.setHeader('X-RateLimit-Reset', String(v.resetSeconds));
+    const bucket = `bucket of key ${keyHint(apiKey.apiKey)}: ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s`;
+    recordStep(res, {
+      step: 'rateLimit',
+      outcome: v.allowed ? 'pass' : 'fail',
+      detail: v.allowed ? `${bucket}, ${v.remaining} left` : `${bucket}, empty: retry after ${v.retryAfter} s`,
+      facts: { burst: program.rateLimit.burst, requestsPerSecond: program.rateLimit.requestsPerSecond, remaining: v.remaining },
+    });
     if (v.allowed) return next();
     res.locals.decision = 'rate_limited';
     res.locals.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;

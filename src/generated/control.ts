@@ -247,13 +247,159 @@ export interface paths {
          * The request journal
          * @description Every platform request and refused handshake, newest first. Filters are exact matches; `path`
          *     matches the concrete path or the spec template (`/v2/cards/{cardId}`). `total` counts the
-         *     matches before `limit`.
+         *     matches before `limit`. The journal is bounded in entries (`JOURNAL_MAX_ENTRIES`, default
+         *     5,000) and in characters held (`JOURNAL_MAX_BYTES`, default 32 MiB): the oldest entries go
+         *     first. Per entry, the path and query keep 2,048 characters, a header value 1,024, a body
+         *     16 KiB (`truncated` says so). `X-API-Key`, `Authorization` and cookies, and body fields that
+         *     hold a PAN, CVV, PIN, API key or private key (`cardNumber`, `cvv`, `newPin`, `oldPin`,
+         *     `apiKey`, `keyPem`, ...) are stored as `[redacted]`, and so are PEM private keys and
+         *     Luhn-valid 13-19 digit runs in any other text.
          */
         get: operations["listRequests"];
         put?: never;
         post?: never;
         /** Empty the request journal */
         delete: operations["clearRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/requests/{entry}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One journal entry with its headers and bodies
+         * @description The entry of a request (its `X-Request-Id`) or of a refused handshake (`tls_...`), with the
+         *     request and response headers and bodies (bounded and redacted as described on
+         *     `GET /_mock/requests`). 404 once the journal dropped it or after a reset.
+         */
+        get: operations["getRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/requests/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New journal entries, live (Server-Sent Events)
+         * @description `text/event-stream`: an `event: requests` every 200 ms at most, whose `data` is a JSON array
+         *     of new entries (as in the list: no headers or bodies), oldest first, filtered like the list;
+         *     its `id` is the newest entry's id, so a reconnecting `EventSource` (`Last-Event-ID`, or the
+         *     `after` parameter) first gets what it missed, up to 500 entries. A comment line every 15 s
+         *     keeps proxies from closing the stream. A reader that falls behind (its socket buffer full)
+         *     gets `event: dropped` with `{"dropped": n}` instead of the entries it missed. With
+         *     `CONTROL_TOKEN` set, send the header (the dashboard reads the stream with `fetch`).
+         */
+        get: operations["streamRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/requests/export.har": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal (filtered) as a HAR 1.2 file
+         * @description The matching entries, oldest first, as HTTP Archive 1.2 (`log.entries[]`), with the same
+         *     redaction as the journal, for browser devtools or any HAR viewer. Refused handshakes have no
+         *     HTTP exchange and are left out. Bodies cut to their bound carry `comment: "truncated"`.
+         *     Each entry's `_axys` holds the journal's id, decision, chain and operation.
+         */
+        get: operations["exportRequestsHar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/pkcs12": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A certificate and its key as a PKCS#12 (.p12) file
+         * @description Bundles a client certificate, its private key and the mock's CA into PKCS#12 with an empty
+         *     password (what Java's `KeyStore`, browsers and Windows import), base64 in `p12Base64`. Nothing
+         *     is stored. 422 when the two are not a PEM certificate and a PEM private key.
+         */
+        post: operations["bundlePkcs12"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/platform-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a platform request as a fixture program (what the dashboard's simulate buttons use)
+         * @description The mock calls its own platform listener over mTLS with the program's fixture client
+         *     certificate and its live API key, so a browser (which has no client certificate) can drive
+         *     the sandbox. The request passes the gateway, faults and the journal like any other; the
+         *     answer comes back as `{status, requestId, headers, body}`. 422 for a program whose
+         *     certificate the mock does not keep (onboarded ones: use the files you downloaded) or that
+         *     has no live key; 502 when the platform gave no answer (a reset or timeout fault).
+         */
+        post: operations["callPlatform"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/cardholder-lifecycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where every cardholder stands (status name, next steps, locked fields)
+         * @description For each cardholder of every program: its status number and name, the platform calls that
+         *     move it on from here, and the identity fields a full edit (`PUT /v2/cardholders/{id}`) may
+         *     not change now (locked while Pending, Under Review, Approved or Deleted).
+         */
+        get: operations["listCardholderLifecycles"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -330,6 +476,54 @@ export interface paths {
         post?: never;
         /** Forget the recorded deliveries */
         delete: operations["clearWebhookDeliveries"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/webhooks/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a recorded webhook again
+         * @description POSTs the same payload to the same URL as a new delivery (its `redeliveryOf` names the
+         *     original), answered at once with the new delivery `pending`; its outcome follows in
+         *     `GET /_mock/webhooks`. 404 for a delivery the mock no longer keeps (the latest 500).
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/webhook-sink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the built-in webhook receiver got
+         * @description The mock receives webhooks itself: point an OTP listener's webhook URL at
+         *     `http://<control host>:<control port>/_mock/webhook-sink/<any/name>` and every `POST` or
+         *     `PUT` there is kept (newest first, the latest 200, bodies up to 16 KiB; larger than 64 KiB
+         *     answers 413) and answered `200 {"status":"success","receivedId":n}`. The receiving path
+         *     takes any content type and needs no `CONTROL_TOKEN` (it only appends to this list); reading
+         *     and clearing it are ordinary control calls. Cleared by `POST /_mock/reset`.
+         */
+        get: operations["listSinkDeliveries"];
+        put?: never;
+        post?: never;
+        /** Forget what the webhook receiver got */
+        delete: operations["clearSinkDeliveries"];
         options?: never;
         head?: never;
         patch?: never;
@@ -817,7 +1011,7 @@ export interface components {
             time: number;
             /** @description null for a refused handshake */
             method: string | null;
-            /** @description null for a refused handshake */
+            /** @description null for a refused handshake; at most 2,048 characters (then `truncated`) */
             path: string | null;
             /** @description the HTTP status answered; null for a refused handshake or a dropped connection */
             status: number | null;
@@ -833,6 +1027,67 @@ export interface components {
              *     `certificate_revoked`, `handshake_failed`
              */
             reason: string | null;
+            /** @description the platform operation the method and path name in openapi/platform.yaml; null when none does */
+            operation: {
+                operationId: string;
+                pathTemplate: string;
+            } | null;
+            /** @description the raw query string without `?` (null when there was none), at most 2,048 characters */
+            query: string | null;
+            /** @description the gateway's checks in the order they ran, then the fault engine; the first `fail` decided the answer */
+            chain: components["schemas"]["DecisionStep"][];
+            timings: {
+                /** @description from arrival to the end of the gateway's checks */
+                gatewayMs: number | null;
+                /** @description from arrival to the end of the answer (as `durationMs`) */
+                totalMs: number | null;
+            };
+            /** @description the path or the query was cut to its bound */
+            truncated: boolean;
+            request?: components["schemas"]["JournalMessage"];
+            response?: components["schemas"]["JournalMessage"];
+        };
+        /** @description only in `GET /_mock/requests/{entry}`; null for a refused handshake (and the response of a dropped connection) */
+        JournalMessage: {
+            /** @description in the order received or sent, at most 64, each value at most 1,024 characters, secrets `[redacted]` */
+            headers: {
+                name: string;
+                value: string;
+            }[];
+            body: {
+                /** @description bytes the message carried */
+                size: number;
+                mimeType: string | null;
+                /** @description the body as text (redacted), at most 16 KiB; empty when it was never read (refused before the body) */
+                text: string;
+                truncated: boolean;
+            } | null;
+        } | null;
+        DecisionStep: {
+            /**
+             * @description `tls` (the client certificate and its program), `allowlist` (the caller IP and the entry it
+             *     matched), `fcrdns` (the reverse names and the confirmed one), `apiKey` (the key's last 4
+             *     characters only), `rateLimit` (the key's bucket), `fault` (the rule that fired)
+             * @enum {string}
+             */
+            step: "tls" | "allowlist" | "fcrdns" | "apiKey" | "rateLimit" | "fault";
+            /** @enum {string} */
+            outcome: "pass" | "fail" | "fired";
+            /** @description one line for people */
+            detail: string;
+            /** @description what the step compared (serial, names, ip, entry, allowlist, reverse, confirmed, key, burst, remaining, rule, ...) */
+            facts?: {
+                [key: string]: (string | null) | number | boolean | string[];
+            };
+        };
+        /** @description HTTP Archive 1.2 (http://www.softwareishard.com/blog/har-12-spec/) */
+        Har: {
+            log: {
+                /** @enum {string} */
+                version: "1.2";
+                creator: Record<string, never>;
+                entries: Record<string, never>[];
+            };
         };
         /**
          * @description what the gateway decided: `ok` (passed the gateway), `tls_refused` (handshake refused, see
@@ -975,6 +1230,29 @@ export interface components {
             statusCode: number | null;
             error: string | null;
             durationMs: number | null;
+            /** @description the delivery this one repeats (`POST /_mock/webhooks/{deliveryId}/redeliver`) */
+            redeliveryOf: number | null;
+        };
+        SinkDelivery: {
+            receivedId: number;
+            /** @description the path after `/_mock/webhook-sink/` */
+            name: string;
+            /** @enum {string} */
+            method: "POST" | "PUT";
+            /** @description Unix seconds on the mock's clock */
+            receivedAt: number;
+            headers: {
+                name: string;
+                value: string;
+            }[];
+            size: number;
+            /** @description the body as UTF-8, at most 16 KiB */
+            text: string;
+            truncated: boolean;
+        };
+        SinkDeliveryPage: {
+            items: components["schemas"]["SinkDelivery"][];
+            total: number;
         };
         WebhookDeliveryPage: {
             items: components["schemas"]["WebhookDelivery"][];
@@ -1426,6 +1704,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description the platform listener gave no answer */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description not ready yet */
         Unavailable: {
             headers: {
@@ -1439,6 +1726,16 @@ export interface components {
     parameters: {
         ProgramId: number;
         SnapshotId: number;
+        JournalMethod: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+        /** @description a concrete path or a spec template (`/v2/cards/{cardId}`) */
+        JournalPath: string;
+        JournalStatus: number;
+        JournalProgramId: number;
+        JournalDecision: components["schemas"]["Decision"];
+        /** @description the platform operation (`getCard`, `createCardholder`, ...) */
+        JournalOperationId: string;
+        /** @description only entries newer than this journal id */
+        JournalAfter: string;
     };
     requestBodies: never;
     headers: never;
@@ -1828,11 +2125,16 @@ export interface operations {
     listRequests: {
         parameters: {
             query?: {
-                method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
-                path?: string;
-                status?: number;
-                programId?: number;
-                decision?: components["schemas"]["Decision"];
+                method?: components["parameters"]["JournalMethod"];
+                /** @description a concrete path or a spec template (`/v2/cards/{cardId}`) */
+                path?: components["parameters"]["JournalPath"];
+                status?: components["parameters"]["JournalStatus"];
+                programId?: components["parameters"]["JournalProgramId"];
+                decision?: components["parameters"]["JournalDecision"];
+                /** @description the platform operation (`getCard`, `createCardholder`, ...) */
+                operationId?: components["parameters"]["JournalOperationId"];
+                /** @description only entries newer than this journal id */
+                after?: components["parameters"]["JournalAfter"];
                 limit?: number;
             };
             header?: never;
@@ -1841,7 +2143,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description matching journal entries */
+            /** @description matching journal entries, without headers and bodies (`GET /_mock/requests/{entry}` has them) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1872,6 +2174,213 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the journal id (a response's `X-Request-Id`, or `tls_...`) */
+                entry: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    streamRequests: {
+        parameters: {
+            query?: {
+                method?: components["parameters"]["JournalMethod"];
+                /** @description a concrete path or a spec template (`/v2/cards/{cardId}`) */
+                path?: components["parameters"]["JournalPath"];
+                status?: components["parameters"]["JournalStatus"];
+                programId?: components["parameters"]["JournalProgramId"];
+                decision?: components["parameters"]["JournalDecision"];
+                /** @description the platform operation (`getCard`, `createCardholder`, ...) */
+                operationId?: components["parameters"]["JournalOperationId"];
+                /** @description only entries newer than this journal id */
+                after?: components["parameters"]["JournalAfter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportRequestsHar: {
+        parameters: {
+            query?: {
+                method?: components["parameters"]["JournalMethod"];
+                /** @description a concrete path or a spec template (`/v2/cards/{cardId}`) */
+                path?: components["parameters"]["JournalPath"];
+                status?: components["parameters"]["JournalStatus"];
+                programId?: components["parameters"]["JournalProgramId"];
+                decision?: components["parameters"]["JournalDecision"];
+                /** @description the platform operation (`getCard`, `createCardholder`, ...) */
+                operationId?: components["parameters"]["JournalOperationId"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the HAR document (also a download: Content-Disposition attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Har"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    bundlePkcs12: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    certPem: string;
+                    keyPem: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the bundle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        p12Base64: string;
+                        /** @enum {string} */
+                        password: "";
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    callPlatform: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    programId: number;
+                    /** @enum {string} */
+                    method: "GET" | "POST" | "PUT" | "DELETE";
+                    path: string;
+                    body?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description the platform's answer, whatever its status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: number;
+                        requestId: string | null;
+                        headers: {
+                            [key: string]: string;
+                        };
+                        /** @description the parsed JSON answer (or its text; null without a body) */
+                        body: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+        };
+    };
+    listCardholderLifecycles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one item per cardholder */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            cardholderId: number;
+                            programId: number;
+                            status: number;
+                            statusName: string;
+                            nextSteps: string[];
+                            lockedFields: string[];
+                        }[];
+                        total: number;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2005,6 +2514,82 @@ export interface operations {
         };
     };
     clearWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description emptied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the new delivery */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSinkDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only what was posted to `/_mock/webhook-sink/<name>` */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the received webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SinkDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    clearSinkDeliveries: {
         parameters: {
             query?: never;
             header?: never;

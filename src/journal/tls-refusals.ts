@@ -8,6 +8,7 @@ import type { Journal } from './journal.js';
 /** Refused handshakes never reach HTTP: the journal records them from the TLS server, with their reason. */
 export function journalTlsRefusals(server: Server, journal: Journal, clock: Clock): void {
   server.on('tlsClientError', (err, socket) => {
+    const reason = classifyTlsRefusal(err, socket);
     journal.record({
       id: nextId('tls'),
       time: clock.nowMs(),
@@ -19,7 +20,14 @@ export function journalTlsRefusals(server: Server, journal: Journal, clock: Cloc
       remoteAddress: socket.remoteAddress ? normalizeIp(socket.remoteAddress) : null,
       durationMs: null,
       fault: null,
-      reason: classifyTlsRefusal(err, socket),
+      reason,
+      operation: null,
+      query: null,
+      chain: [{ step: 'tls', outcome: 'fail', detail: reason }],
+      timings: { gatewayMs: null, totalMs: null },
+      truncated: false,
+      request: null,
+      response: null,
     });
   });
 }

@@ -7,7 +7,7 @@ import { ApiError, messages } from '../http/errors.js';
 import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
 import type { Journal } from '../journal/journal.js';
-import { journalRecorder } from '../journal/recorder.js';
+import { countBodyBytes, journalRecorder } from '../journal/recorder.js';
 import { platformSpecPath } from '../paths.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
@@ -46,7 +46,7 @@ export function createPlatformApp(deps: PlatformAppDeps): Express {
   if (deps.rateLimit) app.use(deps.rateLimit);
   if (deps.faults) app.use(deps.faults);
   app.use('/v2/staging', stagingOnly);
-  app.use(express.json({ limit: '256kb' }));
+  app.use(express.json({ limit: '256kb', verify: countBodyBytes }));
   if (deps.idempotency) app.use(deps.idempotency);
   app.use(specValidator(platformSpecPath, deps.validateResponses));
   const platform = { store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks };

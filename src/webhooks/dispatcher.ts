@@ -22,6 +22,8 @@ export interface WebhookDelivery {
   statusCode: number | null;
   error: string | null;
   durationMs: number | null;
+  /** the delivery this one repeats (POST /_mock/webhooks/{deliveryId}/redeliver), or null */
+  redeliveryOf: number | null;
 }
 
 export interface WebhookTarget {
@@ -48,8 +50,8 @@ export class WebhookDispatcher {
     readonly capacity = 500,
   ) {}
 
-  send(target: WebhookTarget): WebhookDelivery {
-    const delivery = this.#record(target);
+  send(target: WebhookTarget, redeliveryOf: number | null = null): WebhookDelivery {
+    const delivery = this.#record(target, redeliveryOf);
     void this.#post(delivery);
     return delivery;
   }
@@ -59,10 +61,11 @@ export class WebhookDispatcher {
     for (const target of targets) await this.#post(this.#record(target));
   }
 
-  #record(target: WebhookTarget): WebhookDelivery {
+  #record(target: WebhookTarget, redeliveryOf: number | null = null): WebhookDelivery {
     const delivery: WebhookDelivery = {
       deliveryId: ++this.#seq,
       ...target,
+      redeliveryOf,
       attemptedAt: this.clock.now(),
       outcome: 'pending',
       statusCode: null,
@@ -100,6 +103,14 @@ export class WebhookDispatcher {
       this.#inFlight.delete(controller);
       delivery.durationMs = Math.round(performance.now() - started);
     }
+  }
+
+  /** The same POST again, as a new delivery; undefined when the delivery is unknown (or no longer kept). */
+  redeliver(deliveryId: number): WebhookDelivery | undefined {
+    const original = this.#deliveries.find((d) => d.deliveryId === deliveryId);
+    if (!original) return undefined;
+    const { programId, event, token, url, payload } = original;
+    return this.send({ programId, ...(event ? { event } : {}), token, url, payload }, deliveryId);
   }
 
   list(): { items: WebhookDelivery[]; total: number } {

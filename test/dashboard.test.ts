@@ -1,0 +1,149 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMock, type RunningMock } from '../src/mock.js';
+import { apiClient } from './helpers/client.js';
+import { distinctColours, launchChromium } from './helpers/browser.js';
+import { fixtureCard } from './helpers/data.js';
+
+/** `npm run screenshots` points this at docs/screenshots; the test run keeps them in the temp dir. */
+const SHOTS = process.env.SCREENSHOTS_DIR ?? path.join(os.tmpdir(), 'axys-mock-screenshots');
+const TOKEN = 'dashboard-test-token';
+
+let mock: RunningMock;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [mock, browser] = await Promise.all([startMock({ controlToken: TOKEN, validateResponses: true }), launchChromium()]);
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await mock?.close();
+});
+
+async function open(panel: string) {
+  await page.click(`nav a[data-panel=${panel}]`);
+  await page.waitForSelector(`[data-testid=panel-${panel}]`);
+}
+
+async function screenshot(panel: string) {
+  await page.waitForTimeout(300);
+  const png = await page.screenshot();
+  writeFileSync(path.join(SHOTS, `${panel}.png`), png);
+  const { colours, nonBackground } = await distinctColours(page, png);
+  // a drawn panel: text, badges and tables in many shades, and a good share of pixels off the background
+  expect(colours, `${panel} screenshot colours`).toBeGreaterThan(50);
+  expect(nonBackground, `${panel} screenshot pixels off the background`).toBeGreaterThan(5000);
+}
+
+describe('the dashboard in headless Chromium', () => {
+  it('/ redirects to the dashboard, which asks for CONTROL_TOKEN and then opens', async () => {
+    await page.goto(`${mock.controlUrl}/`);
+    expect(new URL(page.url()).pathname).toBe('/_mock/ui/');
+    await page.fill('input[name=token]', TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=panel-journal]');
+    await page.waitForSelector('[data-testid=live]:text("live")');
+  }, 30_000);
+
+  it('a request over mTLS appears live with its decision chain, and copies as curl with certificate flags', async () => {
+    const res = await apiClient(mock).get(`/v2/cards/${fixtureCard.active}`);
+    expect(res.status).toBe(200);
+    const id = String(res.headers['x-request-id']);
+    const row = page.locator(`tr[data-id="${id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('ok');
+    await row.click();
+    const chain = page.locator('[data-testid=chain]');
+    await chain.waitFor();
+    const steps = await chain.locator('li').allTextContents();
+    expect(steps.map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['pass tls', 'pass allowlist', 'pass fcrdns', 'pass apiKey', 'pass rateLimit']);
+    const curl = await page.locator('[data-testid=entry-curl]').textContent();
+    expect(curl).toContain('--cert client.pem --key client.key');
+    expect(curl).toContain(`${mock.apiUrl}/v2/cards/${fixtureCard.active}`);
+    await screenshot('journal');
+  }, 30_000);
+
+  it('state browser: a cardholder with its status name, next steps and locked fields', async () => {
+    await open('state');
+    await page.click('button[data-tab=cardholders]');
+    await page.click('[data-testid=state-table] tbody tr >> nth=0');
+    const detail = await page.locator('[data-testid=state-detail]').textContent();
+    expect(detail).toMatch(/next steps/);
+    expect(detail).toMatch(/locked fields/);
+    await screenshot('state');
+  }, 30_000);
+
+  it('simulate: a card deposit through the platform, with its curl, and it lands in the journal', async () => {
+    await open('simulate');
+    await page.selectOption('select[name=card]', String(fixtureCard.active));
+    await page.click('button[data-action="Card deposit"]');
+    const result = page.locator('[data-testid=result]');
+    await result.waitFor();
+    expect(await page.locator('[data-testid=curl]').textContent()).toContain(`/v2/staging/cards/${fixtureCard.active}/deposit`);
+    expect(await result.textContent(), 'the platform call answered').toContain('"status": 200');
+    expect(mock.journal.query({ operationId: 'stagingCardDeposit' }).total).toBe(1);
+    await screenshot('simulate');
+  }, 30_000);
+
+  it('clock: advancing a day moves the mock clock by 86400 s', async () => {
+    await open('clock');
+    const before = mock.clock.now();
+    await page.click('button[data-advance="86400"]');
+    // the offset carries the real seconds elapsed too: 86400 and a few
+    await expect.poll(async () => Number((await page.locator('[data-testid=clock-offset]').textContent())?.split(' ')[0]), { timeout: 10_000 }).toBeGreaterThanOrEqual(86400);
+    expect(mock.clock.now() - before).toBeGreaterThanOrEqual(86400);
+    await screenshot('clock');
+  }, 30_000);
+
+  it('faults: a preset applied from the page fires on the next platform request', async () => {
+    await open('faults');
+    await page.click('button[data-preset=platform-429]');
+    await page.waitForSelector('tr[data-rule=platform-429]');
+    const res = await apiClient(mock).get('/v2/cardholders');
+    expect(res.status).toBe(429);
+    expect(res.headers['x-mock-fault']).toBe('platform-429');
+    await expect.poll(() => page.locator('tr[data-rule=platform-429] [data-testid=fired]').textContent(), { timeout: 10_000 }).toBe('1');
+    await screenshot('faults');
+    await page.click('tr[data-rule=platform-429] button');
+    await page.waitForSelector('tr[data-rule=platform-429]', { state: 'detached' });
+  }, 30_000);
+
+  it('webhooks: the 3-DS webhook arrives in the built-in sink', async () => {
+    await open('webhooks');
+    await page.click('button[data-action=subscribe-sink]');
+    await page.locator('[data-testid=result]:has-text("OTP listener")').waitFor();
+    await page.click('button[data-action=challenge]');
+    await page.waitForSelector('[data-testid=sink-table] tbody tr', { timeout: 10_000 });
+    expect(await page.locator('[data-testid=sink-table] tbody tr').first().textContent()).toMatch(/"cardId":\d+/);
+    await page.waitForSelector('[data-testid=deliveries] .b-delivered', { timeout: 10_000 });
+    await screenshot('webhooks');
+  }, 30_000);
+
+  it('credentials: onboarding a program shows its API key, files and snippets', async () => {
+    await open('credentials');
+    await page.click('button[data-action=onboard]');
+    await page.locator('[data-testid=material]').waitFor();
+    const key = await page.locator('[data-testid=api-key]').textContent();
+    expect(mock.store.state.apiKeys.some((k) => k.apiKey === key)).toBe(true);
+    expect(await page.locator('[data-testid=snippet]').textContent()).toContain('--cert client.pem');
+    const download = page.waitForEvent('download');
+    await page.click('button[data-action=p12]');
+    expect((await download).suggestedFilename()).toBe('client.p12');
+    await screenshot('credentials');
+  }, 30_000);
+
+  it('snapshots: save one and see it listed', async () => {
+    await open('snapshots');
+    await page.fill('input[placeholder=name]', 'before-drill');
+    await page.click('button[data-action=save]');
+    await page.waitForSelector('[data-testid=snapshots] tbody tr:has-text("before-drill")');
+    await screenshot('snapshots');
+  }, 30_000);
+});
