@@ -87,12 +87,17 @@ describe('issuing cards', () => {
     expect(cardCount()).toBe(before);
   });
 
-  it('answers 404 for a deleted, unknown or other program\'s cardholder', async () => {
-    for (const id of [F.deleted, 999999, F.otherProgram]) {
+  it('answers 404 for an unknown or other program\'s cardholder, 409 for a deleted one (contract 8.8)', async () => {
+    for (const id of [999999, F.otherProgram]) {
       const res = await issue('virtual', id);
       expect(res.status).toBe(404);
       expect(res.body.message).toBe(messages.notFound('Cardholder', id));
     }
+    const before = cardCount();
+    const deleted = await issue('virtual', F.deleted);
+    expect(deleted.status).toBe(409);
+    expect(deleted.body.message).toMatch(/is Deleted \(status 5\): it can still be read, but issuing a card is not possible/);
+    expect(cardCount()).toBe(before);
   });
 
   it('refuses a design slot without an approved design (422) and a slot outside 0..5 (422)', async () => {
@@ -100,12 +105,16 @@ describe('issuing cards', () => {
     expect(res.status).toBe(422);
     expect(res.body.message).toBe(cardMessages.designNotApproved(3));
     expect((await issue('assign', F.approved, { cardType: 6 })).status).toBe(422);
-    expect((await issue('assign', F.approved, { cardType: undefined })).status).toBe(400);
+  });
+
+  it('issues a physical card without cardType or nameOnCard: design 0 and the cardholder\'s name (contract 8.10)', async () => {
+    const res = await api().post(`/v2/cards/assign/${F.approved}`, {});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ type: 'physical', cardType: 0, nameOnCard: 'Jordan Reyes', issuerCardStatus: 4 });
   });
 
   it.each([
     ['nameOnCard too long', { nameOnCard: 'X'.repeat(27) }, 422],
-    ['nameOnCard missing', { nameOnCard: undefined }, 400],
     ['an unknown field', { colour: 'red' }, 400],
     ['a bad email', { emailAdr: 'not-an-email' }, 422],
     ['a negative limit', { transactionLimit: -1 }, 422],
@@ -155,8 +164,10 @@ describe('reading cards', () => {
   it('acknowledges the deprecated blockchain trace without any effect', async () => {
     const before = await api().get(`/v2/cards/${C.active}/balance`);
     expect((await api().post(`/v2/cards/${C.active}/deposit`, { chain: 'evm', transactionHash: '0xabc' })).body).toEqual({ status: 'success' });
+    expect((await api().post(`/v2/cards/${C.active}/deposit`, { transactionHash: '0xabc', network: 'Ethereum' })).body).toEqual({ status: 'success' });
     expect((await api().get(`/v2/cards/${C.active}/balance`)).body).toEqual(before.body);
-    expect((await api().post(`/v2/cards/${C.otherProgram}/deposit`, {})).status).toBe(404);
+    expect((await api().post(`/v2/cards/${C.active}/deposit`, {})).status).toBe(400);
+    expect((await api().post(`/v2/cards/${C.otherProgram}/deposit`, { transactionHash: '0xabc' })).status).toBe(404);
   });
 });
 
@@ -167,8 +178,8 @@ describe('activating a physical card', () => {
     const res = await activate(C.notActivated);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ cardId: C.notActivated, issuerCardStatus: 1 });
-    // the PIN is set: a change now needs it
-    expect((await api().put(`/v2/cards/${C.notActivated}/pin`, { newPin: '1111' })).status).toBe(422);
+    // the PIN is set: a change needs it, the default one (last four of the PAN) no longer works
+    expect((await api().put(`/v2/cards/${C.notActivated}/pin`, { oldPin: '0024', newPin: '1111' })).status).toBe(422);
     expect((await api().put(`/v2/cards/${C.notActivated}/pin`, { oldPin: '2580', newPin: '1111' })).status).toBe(200);
   });
 
@@ -194,8 +205,10 @@ describe('activating a physical card', () => {
     ['a 3-digit PIN', { newPin: '123' }, 422],
     ['a 5-digit PIN', { newPin: '12345' }, 422],
     ['letters', { newPin: 'abcd' }, 422],
+    ['a 5-digit integer', { newPin: 12345 }, 422],
     ['no PIN', { newPin: undefined }, 400],
-    ['a numeric PIN', { newPin: 1234 }, 400],
+    ['a fractional number', { newPin: 12.5 }, 400],
+    ['a boolean', { newPin: true }, 400],
   ])('requires a 4-digit newPin: %s', async (_name, body, status) => {
     expect((await activate(C.notActivated, body)).status).toBe(status);
     expect((await cardOf(C.notActivated)).issuerCardStatus).toBe(4);
@@ -283,7 +296,9 @@ describe('card settings and PIN', () => {
 
   it('changes the PIN of a card with a PIN only with the right oldPin', async () => {
     const pin = (body: Record<string, unknown>) => api().put(`/v2/cards/${C.activatedPhysical}/pin`, body);
-    expect((await pin({ newPin: '1111' })).body.message).toBe(cardMessages.oldPinRequired);
+    const missing = await pin({ newPin: '1111' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'oldPin' })]);
     const wrong = await pin({ oldPin: '0000', newPin: '1111' });
     expect(wrong.status).toBe(422);
     expect(wrong.body.message).toBe(cardMessages.oldPinWrong);
@@ -292,11 +307,11 @@ describe('card settings and PIN', () => {
     expect((await pin({ oldPin: '1111', newPin: '2222' })).status).toBe(200);
   });
 
-  it('sets a first PIN on a card without one, and refuses PIN changes outside Active and On Hold (409)', async () => {
-    expect((await api().put(`/v2/cards/${C.active}/pin`, { newPin: '9876' })).status).toBe(200);
-    expect((await api().put(`/v2/cards/${C.onHold}/pin`, { newPin: '9876' })).status).toBe(200);
+  it('starts from the default PIN (the last four digits of the PAN), and refuses PIN changes outside Active and On Hold (409)', async () => {
+    expect((await api().put(`/v2/cards/${C.active}/pin`, { oldPin: '0016', newPin: '9876' })).status).toBe(200);
+    expect((await api().put(`/v2/cards/${C.onHold}/pin`, { oldPin: '0032', newPin: '9876' })).status).toBe(200);
     for (const id of [C.closed, C.notActivated, C.pending]) {
-      const res = await api().put(`/v2/cards/${id}/pin`, { newPin: '9876' });
+      const res = await api().put(`/v2/cards/${id}/pin`, { oldPin: '0000', newPin: '9876' });
       expect(res.status).toBe(409);
       expect(res.body.message).toMatch(/the PIN can be changed only while the card is Active \(1\) or On Hold \(2\)/);
     }

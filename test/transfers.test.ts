@@ -32,8 +32,11 @@ describe('transfers', () => {
   it('moves money wallet -> wallet: both balances at once, a transfer_out and a transfer_in', async () => {
     const res = await transfer({ sourceWalletId: W.operating, destinationType: 0, destinationId: W.empty, amount: 12345, description: 'Q4 budget' });
     expect(res.status).toBe(200);
+    // the documented { transId, transStatus } (docs/guide-transfer-funds), plus the transfer itself
     expect(res.body).toEqual({
       status: 'success',
+      transId: res.body.transferId,
+      transStatus: 1,
       transferId: expect.any(Number),
       sourceWalletId: W.operating,
       destinationType: 0,
@@ -45,7 +48,7 @@ describe('transfers', () => {
     expect(await walletOf(W.empty)).toMatchObject({ ledgerBalance: 12345, availableBalance: 12345 });
     const moves = (await api().get(`/v2/wallets/transactions?after=${res.body.createdAt}`)).body.items;
     expect(moves).toEqual([
-      expect.objectContaining({ walletId: W.empty, type: 'transfer_in', amount: 12345, counterpartyType: 'wallet', counterpartyId: W.operating, transferId: res.body.transferId, description: 'Q4 budget' }),
+      expect.objectContaining({ walletId: W.empty, type: 'transfer_in', amount: 12345, counterpartyType: 'wallet', counterpartyId: W.operating, transId: res.body.transId, description: 'Q4 budget' }),
       expect.objectContaining({ walletId: W.operating, type: 'transfer_out', amount: 12345, counterpartyType: 'wallet', counterpartyId: W.empty, transferId: res.body.transferId }),
     ]);
   });

@@ -64,7 +64,9 @@ describe('wallets', () => {
     const page = await api().get('/v2/wallets?limit=1&offset=1');
     expect(page.body.items).toEqual([all.body.items[1]]);
     expect((await apiClient(mock(), { programId: 3 }).get('/v2/wallets')).body.items.map((w: { walletId: number }) => w.walletId)).toEqual([W.otherProgram]);
-    expect((await api().get('/v2/wallets?limit=101')).status).toBe(422);
+    expect((await api().get('/v2/wallets?limit=200')).status).toBe(200);
+    expect((await api().get('/v2/wallets?limit=201')).status).toBe(422);
+    expect((await api().get('/v2/wallets?orderBy=name&sort=desc')).body.items.map((w: { name: string }) => w.name)).toEqual(['Payroll float', 'Operating account', 'Marketing budget']);
   });
 
   it('gives 404 for an unknown wallet and another program\'s wallet', async () => {
@@ -147,7 +149,7 @@ describe('wallets', () => {
   });
 
   it('acknowledges the deprecated wallet blockchain trace without any effect', async () => {
-    expect((await api().post(`/v2/wallets/${W.empty}/deposit`, { chain: 'bitcoin' })).body).toEqual({ status: 'success' });
+    expect((await api().post(`/v2/wallets/${W.empty}/deposit`, { transactionHash: '0xabc', network: 'Ethereum' })).body).toEqual({ status: 'success' });
     expect(await walletOf(W.empty)).toMatchObject({ ledgerBalance: 0 });
   });
 });

@@ -1,5 +1,16 @@
 import { Router } from 'express';
-import { addApiKey, checkCidrs, checkDomains, createProgram, findProgram, programView, revokeApiKey, type ProgramInput } from '../domain/programs.js';
+import {
+  addApiKey,
+  checkCidrs,
+  checkDomains,
+  createProgram,
+  findProgram,
+  programView,
+  revokeApiKey,
+  updateProgramSettings,
+  type ProgramInput,
+  type ProgramSettings,
+} from '../domain/programs.js';
 import type { RateLimit } from '../store/state.js';
 import type { ControlDeps } from './deps.js';
 
@@ -33,6 +44,12 @@ export function programsRouter(deps: ControlDeps): Router {
       certificate: { serial: issued.serial, certPem: issued.certPem, keyPem: issued.keyPem, caPem: deps.certificates.caPem },
       program: programView(state(), findProgram(state(), programId)),
     });
+  });
+
+  router.patch('/_mock/programs/:programId', async (req, res) => {
+    const programId = Number(req.params.programId);
+    await deps.store.transact((draft) => updateProgramSettings(draft, programId, req.body as ProgramSettings));
+    res.json(programView(state(), findProgram(state(), programId)));
   });
 
   router.put('/_mock/programs/:programId/allowlist', async (req, res) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
+import { listed, type ListQuery, type Ordering } from './paging.js';
 import { emulateKycSubmit } from '../staging/emulation.js';
 
 /** reference.md 6.1 */
@@ -33,7 +34,8 @@ const LOCKED_FIELDS = [
 const CONTACT_FIELDS = ['transactionLimit', 'callingCode', 'countryCallingCode', 'phoneNum', 'cellNum', 'emailAdr'] as const;
 
 export type CardholderInput = Omit<Cardholder, 'cardholderId' | 'programId' | 'status' | 'applicationLink' | 'createdAt' | 'updatedAt' | 'sumsubEnabled' | 'transactionLimit'> & {
-  sumsubEnabled?: 0 | 1;
+  /** "boolean enum Defaults to 0": 0 / 1 or false / true */
+  sumsubEnabled?: 0 | 1 | boolean;
   transactionLimit?: number;
 };
 export type CardholderContactUpdate = Partial<Pick<Cardholder, (typeof CONTACT_FIELDS)[number]>>;
@@ -46,8 +48,12 @@ export const cardholderMessages = {
     `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): kyc-submit is possible only from Draft (4), Compliance Decline (2), Error (6) or Admin Decline (7).`,
   sumsub: (c: Cardholder) =>
     `Cardholder ${c.cardholderId} has sumsubEnabled=1: KYC goes through the SumSub token flow, not kyc-submit. Set sumsubEnabled to 0 with a full edit first.`,
-  refreshNotUnderReview: (c: Cardholder) =>
-    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC link can be refreshed only while Under Review (3).`,
+  refreshNotAllowed: (c: Cardholder) =>
+    `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC link can be refreshed only while Under Review (3), or after a Compliance Decline (2) to re-submit.`,
+  deleted: (c: Cardholder, action: string) =>
+    `Cardholder ${c.cardholderId} is Deleted (status 5): it can still be read, but ${action} is not possible.`,
+  sumsubNotEnabled: (program: Program) =>
+    `sumsubEnabled 1 needs SumSub, which program ${program.programId} does not have ("SumSub must be enabled for 1 to be a valid value"): send 0, or enable SumSub for the program.`,
   notApproved: (c: Cardholder, action: string) =>
     `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): ${action} requires an Approved cardholder (status 1).`,
   limitAboveProgram: (limit: number, program: Program) =>
@@ -65,17 +71,38 @@ function applicationLink(): string {
   return `https://kyc.axys-mock.test/session/${randomBytes(12).toString('hex')}`;
 }
 
-/** A cardholder of the program that the API can see (deleted ones are gone: 404). */
+/** A cardholder of the program, deleted ones (5) included: they stay readable (contract 8.8). */
 export function findCardholder(state: State, programId: number, cardholderId: number): Cardholder {
   const c = state.cardholders.find((x) => x.cardholderId === cardholderId && x.programId === programId);
-  if (!c || c.status === CardholderState.Deleted) throw notFound('Cardholder', cardholderId);
+  if (!c) throw notFound('Cardholder', cardholderId);
   return c;
 }
 
-export function listCardholders(state: State, programId: number, status?: number): Cardholder[] {
-  return state.cardholders.filter(
-    (c) => c.programId === programId && c.status !== CardholderState.Deleted && (status === undefined || c.status === status),
-  );
+/** A cardholder about to change (or to get a card, a bank account, a listener): a deleted one is 409. */
+export function findLiveCardholder(state: State, programId: number, cardholderId: number, action: string): Cardholder {
+  const c = findCardholder(state, programId, cardholderId);
+  if (c.status === CardholderState.Deleted) throw new ApiError(409, cardholderMessages.deleted(c, action));
+  return c;
+}
+
+const cardholderOrdering: Ordering<Cardholder> = {
+  keys: { cardholderId: (c) => c.cardholderId, status: (c) => c.status, lastName: (c) => c.lastName, dateCreated: (c) => c.createdAt },
+  defaultKey: null,
+  defaultSort: 'asc',
+};
+
+export function listCardholders(state: State, programId: number, q: ListQuery & { status?: number }): Cardholder[] {
+  return listed(state.cardholders, q, (c) => c.programId === programId && (q.status === undefined || c.status === q.status), cardholderOrdering);
+}
+
+/** 0/1 or false/true as stored (0 | 1); 1 only on a program with SumSub (contract 8.13). */
+function sumsubSetting(input: CardholderInput['sumsubEnabled'], program: Program): 0 | 1 | undefined {
+  if (input === undefined) return undefined;
+  const value = input === true || input === 1 ? 1 : 0;
+  if (value === 1 && !program.sumsubEnabled) {
+    throw new ApiError(422, cardholderMessages.sumsubNotEnabled(program), [{ field: 'sumsubEnabled', message: 'must be 0 on a program without SumSub' }]);
+  }
+  return value;
 }
 
 function checkLimit(limit: number | undefined, program: Program): void {
@@ -88,12 +115,13 @@ function checkLimit(limit: number | undefined, program: Program): void {
 
 export function createCardholder(state: State, program: Program, input: CardholderInput, now: number): Cardholder {
   checkLimit(input.transactionLimit, program);
+  const sumsubEnabled = sumsubSetting(input.sumsubEnabled, program) ?? 0;
   const cardholder: Cardholder = {
     ...personalDetails(input),
     cardholderId: nextId(state, 'cardholders', 10000),
     programId: program.programId,
     status: CardholderState.Draft,
-    sumsubEnabled: input.sumsubEnabled ?? 0,
+    sumsubEnabled,
     transactionLimit: input.transactionLimit ?? program.transactionLimit,
     applicationLink: null,
     createdAt: now,
@@ -105,12 +133,13 @@ export function createCardholder(state: State, program: Program, input: Cardhold
 
 /** PUT /cardholders/{id}: replaces the personal details; only outside review and approval. */
 export function editCardholder(state: State, program: Program, cardholderId: number, input: CardholderInput, now: number): Cardholder {
-  const c = findCardholder(state, program.programId, cardholderId);
+  const c = findLiveCardholder(state, program.programId, cardholderId, 'a full edit');
   if (!EDITABLE.has(c.status)) throw new ApiError(409, cardholderMessages.locked(c));
   checkLimit(input.transactionLimit, program);
+  const sumsubEnabled = sumsubSetting(input.sumsubEnabled, program) ?? c.sumsubEnabled;
   Object.assign(c, {
     ...personalDetails(input),
-    sumsubEnabled: input.sumsubEnabled ?? c.sumsubEnabled,
+    sumsubEnabled,
     transactionLimit: input.transactionLimit ?? c.transactionLimit,
     updatedAt: now,
   });
@@ -119,7 +148,7 @@ export function editCardholder(state: State, program: Program, cardholderId: num
 
 /** PUT /cardholders/{id}/update: the limit and contact details, at any time. */
 export function updateCardholderContact(state: State, program: Program, cardholderId: number, input: CardholderContactUpdate, now: number): Cardholder {
-  const c = findCardholder(state, program.programId, cardholderId);
+  const c = findLiveCardholder(state, program.programId, cardholderId, 'an update');
   checkLimit(input.transactionLimit, program);
   for (const field of CONTACT_FIELDS) {
     if (input[field] !== undefined) Object.assign(c, { [field]: input[field] });
@@ -129,7 +158,7 @@ export function updateCardholderContact(state: State, program: Program, cardhold
 }
 
 export function submitKyc(state: State, programId: number, cardholderId: number, now: number): Cardholder {
-  const c = findCardholder(state, programId, cardholderId);
+  const c = findLiveCardholder(state, programId, cardholderId, 'kyc-submit');
   if (!SUBMITTABLE.has(c.status)) throw new ApiError(409, cardholderMessages.notSubmittable(c));
   if (c.sumsubEnabled === 1) throw new ApiError(409, cardholderMessages.sumsub(c));
   c.status = CardholderState.UnderReview;
@@ -139,11 +168,16 @@ export function submitKyc(state: State, programId: number, cardholderId: number,
   return c;
 }
 
+/** In 3: a new link. In 2: the documented re-submission after a decline, a new link and status 3 (contract 8.11). */
 export function refreshKycUrl(state: State, programId: number, cardholderId: number, now: number): Cardholder {
   const c = findCardholder(state, programId, cardholderId);
-  if (c.status !== CardholderState.UnderReview) throw new ApiError(409, cardholderMessages.refreshNotUnderReview(c));
+  if (c.status !== CardholderState.UnderReview && c.status !== CardholderState.ComplianceDecline) throw new ApiError(409, cardholderMessages.refreshNotAllowed(c));
+  if (c.sumsubEnabled === 1) throw new ApiError(409, cardholderMessages.sumsub(c));
+  const resubmission = c.status === CardholderState.ComplianceDecline;
+  c.status = CardholderState.UnderReview;
   c.applicationLink = applicationLink();
   c.updatedAt = now;
+  if (resubmission) emulateKycSubmit(state, c, now); // a re-submission is reviewed like a submit (emulation opt-in)
   return c;
 }
 
@@ -156,7 +190,9 @@ export function forceKycOutcome(state: State, programId: number, cardholderId: n
   return c;
 }
 
+/** Approved (1) only; a deleted cardholder is a state conflict (409), any other state a compliance restriction (403). */
 export function requireApproved(c: Cardholder, action: string): void {
+  if (c.status === CardholderState.Deleted) throw new ApiError(409, cardholderMessages.deleted(c, action));
   if (c.status !== CardholderState.Approved) throw new ApiError(403, cardholderMessages.notApproved(c, action));
 }
 

@@ -2,6 +2,7 @@ import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Card, type Cardholder, type IssuerCardStatus, type Program, type State } from '../store/state.js';
 import { findCardholder, requireApproved } from './cardholders.js';
 import { expiryFrom, maskCardNumber, newCryptoAddresses, randomCvv, testCardNumber } from './card-numbers.js';
+import { listed, type ListQuery, type Ordering } from './paging.js';
 
 /** issuerCardStatus, reference.md 6.2 */
 export const CardState = { Pending: 0, Active: 1, OnHold: 2, Closed: 3, NotActivated: 4 } as const satisfies Record<string, IssuerCardStatus>;
@@ -22,8 +23,8 @@ export const cardMessages = {
   pinNotChangeable: (card: Card) => `${stateOf(card)}: the PIN can be changed only while the card is Active (1) or On Hold (2).`,
   detailsMismatch:
     'cardNumber, expMonth, expYear and cvv must match the card being activated: read them with GET /v2/cards/{cardId}/sensitive (or from the card itself).',
-  oldPinRequired: 'This card has a PIN: send the current one as oldPin together with newPin.',
-  oldPinWrong: 'oldPin does not match the card\'s current PIN.',
+  oldPinWrong:
+    'oldPin does not match the card\'s current PIN. A new card\'s PIN is the last four digits of its PAN (shown in maskedCardNumber); an activated card\'s is the newPin sent with /activate.',
   designNotApproved: (slot: number) => `Design slot ${slot} has no approved design in this program: use cardType 0 (the default design).`,
   limitAboveCardholder: (limit: number, cardholder: Cardholder) =>
     `transactionLimit ${limit} exceeds the cardholder's transactionLimit ${cardholder.transactionLimit}: a card limit must not exceed its cardholder's (program -> cardholder -> card).`,
@@ -34,7 +35,7 @@ export const cardMessages = {
 };
 
 export interface CardIssueInput {
-  nameOnCard: string;
+  nameOnCard?: string;
   cardType?: number;
   alias?: string;
   transactionLimit?: number;
@@ -47,12 +48,51 @@ export interface CardIssueInput {
 
 export type CardUpdateInput = Partial<Pick<Card, 'alias' | 'transactionLimit' | 'callingCode' | 'countryCallingCode' | 'phoneNum' | 'cellNum' | 'emailAdr'>>;
 
+/** Integers (the reference page) or digit strings (the guides), contract 8.7. */
 export interface CardActivationInput {
-  cardNumber: string;
-  expMonth: number;
-  expYear: number;
-  cvv: string;
-  newPin: string;
+  cardNumber: number | string;
+  expMonth: number | string;
+  expYear: number | string;
+  cvv: number | string;
+  newPin: number | string;
+}
+
+/** The documented name length on a card. */
+const NAME_ON_CARD_MAX = 26;
+
+/** A new card's PIN: the last four digits of its PAN (reference/put_cards-cardid-pin). */
+export const defaultPin = (cardNumber: string) => cardNumber.slice(-4);
+
+/** The card's current PIN; data written before the default PIN stored null for it. */
+const currentPin = (card: Card) => card.pin ?? defaultPin(card.cardNumber);
+
+const digits = (value: number | string, width: number) => String(value).padStart(width, '0');
+/** "MM" (sic) or YYYY: 28 = 2028. */
+const fullYear = (value: number | string) => {
+  const n = Number(value);
+  return n < 100 ? 2000 + n : n;
+};
+
+/** GET /v2/cards (docs/pagination-filtering-and-rate-limits): the program's cards, filters conjunctive. */
+export function listCards(state: State, programId: number, q: ListQuery & { issuerCardStatus?: number; cardholderId?: number }): Card[] {
+  const lastName = (card: Card) => state.cardholders.find((c) => c.cardholderId === card.cardholderId)?.lastName ?? '';
+  const ordering: Ordering<Card> = {
+    defaultKey: null,
+    defaultSort: 'asc',
+    keys: {
+      cardId: (c) => c.cardId,
+      issuerCardStatus: (c) => c.issuerCardStatus,
+      cardholderId: (c) => c.cardholderId,
+      cardHolderLastName: lastName,
+      createdDatetime: (c) => c.createdAt,
+    },
+  };
+  return listed(
+    state.cards,
+    q,
+    (c) => c.programId === programId && (q.issuerCardStatus === undefined || c.issuerCardStatus === q.issuerCardStatus) && (q.cardholderId === undefined || c.cardholderId === q.cardholderId),
+    ordering,
+  );
 }
 
 export function findCard(state: State, programId: number, cardId: number): Card {
@@ -92,12 +132,12 @@ export function issueCard(state: State, program: Program, cardholderId: number, 
     cardholderId,
     type: kind,
     cardType: kind === 'physical' ? (input.cardType ?? 0) : null,
-    nameOnCard: input.nameOnCard,
+    nameOnCard: input.nameOnCard ?? `${cardholder.firstName} ${cardholder.lastName}`.slice(0, NAME_ON_CARD_MAX).trim(),
     alias: input.alias ?? null,
     cardNumber: testCardNumber(cardId),
     ...expiryFrom(now),
     cvv: randomCvv(),
-    pin: null,
+    pin: defaultPin(testCardNumber(cardId)),
     cardStatus: CardApproval.Approved,
     issuerCardStatus: kind === 'virtual' ? CardState.Active : CardState.NotActivated,
     transactionLimit: input.transactionLimit ?? cardholder.transactionLimit,
@@ -120,10 +160,14 @@ export function issueCard(state: State, program: Program, cardholderId: number, 
 export function activateCard(state: State, programId: number, cardId: number, input: CardActivationInput, now: number): Card {
   const card = findCard(state, programId, cardId);
   if (card.issuerCardStatus !== CardState.NotActivated) throw new ApiError(409, cardMessages.notActivatable(card));
-  const matches = input.cardNumber === card.cardNumber && input.expMonth === card.expMonth && input.expYear === card.expYear && input.cvv === card.cvv;
+  const matches =
+    digits(input.cardNumber, 16) === card.cardNumber &&
+    Number(input.expMonth) === card.expMonth &&
+    fullYear(input.expYear) === card.expYear &&
+    digits(input.cvv, card.cvv.length) === card.cvv;
   if (!matches) throw new ApiError(422, cardMessages.detailsMismatch);
   card.issuerCardStatus = CardState.Active;
-  card.pin = input.newPin;
+  card.pin = digits(input.newPin, 4);
   card.updatedAt = now;
   return card;
 }
@@ -150,13 +194,11 @@ export function updateCard(state: State, programId: number, cardId: number, inpu
   return card;
 }
 
-export function changePin(state: State, programId: number, cardId: number, input: { oldPin?: string; newPin: string }, now: number): Card {
+/** The current PIN is always required (contract 8.9); a wrong one is 422 and changes nothing. */
+export function changePin(state: State, programId: number, cardId: number, input: { oldPin: string; newPin: string }, now: number): Card {
   const card = findCard(state, programId, cardId);
   if (!adjustable(card)) throw new ApiError(409, cardMessages.pinNotChangeable(card));
-  if (card.pin !== null) {
-    if (input.oldPin === undefined) throw new ApiError(422, cardMessages.oldPinRequired, [{ field: 'oldPin', message: 'is required once a PIN is set' }]);
-    if (input.oldPin !== card.pin) throw new ApiError(422, cardMessages.oldPinWrong, [{ field: 'oldPin', message: 'does not match' }]);
-  }
+  if (input.oldPin !== currentPin(card)) throw new ApiError(422, cardMessages.oldPinWrong, [{ field: 'oldPin', message: 'does not match the current PIN' }]);
   card.pin = input.newPin;
   card.updatedAt = now;
   return card;

@@ -2,6 +2,7 @@ import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type AccountRef, type Card, type Deposit, type Program, type State, type Transfer, type Wallet, type WalletTransaction } from '../store/state.js';
 import { addBusinessDays } from './business-days.js';
 import { findCard, requireFundable } from './cards.js';
+import { listed, type ListQuery } from './paging.js';
 import { emulatedClearingTime } from '../staging/emulation.js';
 
 export interface LedgerSettings {
@@ -23,8 +24,13 @@ export interface BankDepositInput {
   transactionAmount?: number;
   transactionReference?: string;
   senderAccountName?: string;
+  senderAccountNumber?: string;
+  senderRoutingNumber?: string;
   transactionDate?: string;
 }
+
+/** transStatus of a transfer: 1 completed (the rest of the enum is not published; transfers are synchronous). */
+const TRANSFER_COMPLETED = 1;
 
 export interface TransferInput {
   sourceWalletId: number;
@@ -54,8 +60,12 @@ export function createWallet(state: State, program: Program, name: string, now: 
   return wallet;
 }
 
-export function listWallets(state: State, programId: number): Wallet[] {
-  return state.wallets.filter((w) => w.programId === programId);
+export function listWallets(state: State, programId: number, q: ListQuery): Wallet[] {
+  return listed(state.wallets, q, (w) => w.programId === programId, {
+    keys: { walletId: (w) => w.walletId, name: (w) => w.name, dateCreated: (w) => w.createdAt },
+    defaultKey: null,
+    defaultSort: 'asc',
+  });
 }
 
 export function walletView(w: Wallet) {
@@ -105,6 +115,8 @@ export function recordDeposit(
     amount,
     transactionReference: input.transactionReference ?? null,
     senderAccountName: input.senderAccountName ?? null,
+    senderAccountNumber: input.senderAccountNumber ?? null,
+    senderRoutingNumber: input.senderRoutingNumber ?? null,
     transactionDate: input.transactionDate ?? null,
     source,
     createdAt: now,
@@ -217,6 +229,7 @@ export function transfer(state: State, programId: number, input: TransferInput, 
   return record;
 }
 
+/** The documented `{ transId, transStatus }` (docs/guide-transfer-funds), plus the transfer itself. */
 export function transferView(t: Transfer) {
-  return { transferId: t.transferId, sourceWalletId: t.sourceWalletId, destinationType: t.destinationType, destinationId: t.destinationId, amount: t.amount, createdAt: t.createdAt };
+  return { transId: t.transferId, transStatus: TRANSFER_COMPLETED, transferId: t.transferId, sourceWalletId: t.sourceWalletId, destinationType: t.destinationType, destinationId: t.destinationId, amount: t.amount, createdAt: t.createdAt };
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { ApiError } from '../http/errors.js';
 import type { Card, OtpListener, Program, State } from '../store/state.js';
-import { findCardholder } from './cardholders.js';
+import { findLiveCardholder } from './cardholders.js';
 import { CardState, findCard, issuerStatusName } from './cards.js';
 
 export interface OtpSettings {
@@ -55,7 +55,7 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
     requireThreeDS(program);
     requireActive(card);
   } else {
-    const cardholder = findCardholder(state, program.programId, input.cardholderId!);
+    const cardholder = findLiveCardholder(state, program.programId, input.cardholderId!, 'an OTP subscription');
     requireThreeDS(program);
     const active = state.cards.some((c) => c.cardholderId === cardholder.cardholderId && c.issuerCardStatus === CardState.Active);
     if (!active) throw new ApiError(409, otpMessages.noActiveCard(cardholder.cardholderId));

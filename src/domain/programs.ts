@@ -14,8 +14,11 @@ export interface ProgramInput {
   currency?: Program['currency'];
   transactionLimit?: number;
   threeDSEnabled?: boolean;
+  sumsubEnabled?: boolean;
   rateLimit?: RateLimit;
 }
+
+export type ProgramSettings = Partial<Pick<Program, 'sumsubEnabled' | 'threeDSEnabled'>>;
 
 const DEFAULT_RATE_LIMIT: RateLimit = { requestsPerSecond: 100, burst: 200 };
 const DEFAULT_PROGRAM_LIMIT = 1_000_000;
@@ -86,6 +89,7 @@ export function createProgram(state: State, input: ProgramInput, now: number): {
     currency: input.currency ?? 0,
     transactionLimit: input.transactionLimit ?? DEFAULT_PROGRAM_LIMIT,
     threeDSEnabled: input.threeDSEnabled ?? true,
+    sumsubEnabled: input.sumsubEnabled ?? false,
     rateLimit: input.rateLimit ?? { ...DEFAULT_RATE_LIMIT },
     createdAt: now,
   };
@@ -99,8 +103,17 @@ export function liveApiKey(state: State, programId: number): ApiKeyRecord | unde
   return state.apiKeys.find((k) => k.programId === programId && !k.revoked);
 }
 
+/** The onboarding-time features (PATCH /_mock/programs/{id}); cardholders already stored keep theirs. */
+export function updateProgramSettings(state: State, programId: number, settings: ProgramSettings): Program {
+  const program = findProgram(state, programId);
+  for (const key of ['sumsubEnabled', 'threeDSEnabled'] as const) {
+    if (settings[key] !== undefined) program[key] = settings[key];
+  }
+  return program;
+}
+
 export function programView(state: State, program: Program) {
-  return { ...program, apiKeys: state.apiKeys.filter((k) => k.programId === program.programId && !k.revoked).map((k) => k.apiKey) };
+  return { ...program, sumsubEnabled: program.sumsubEnabled ?? false, apiKeys: state.apiKeys.filter((k) => k.programId === program.programId && !k.revoked).map((k) => k.apiKey) };
 }
 
 export function revokeApiKey(state: State, apiKey: string): ApiKeyRecord {

@@ -62,8 +62,10 @@ export interface paths {
          *     SAN = every domain, O = tenantName, OU = programName; 90 days). With `registerDns` (default
          *     true) every single-address allowlist entry and every domain get matching A and PTR records in
          *     the DNS table. Defaults: `fcrdns` true, `currency` 0 (USD), `transactionLimit` 1000000,
-         *     `threeDSEnabled` true, `rateLimit` `{requestsPerSecond: 100, burst: 200}` (the platform publishes
-         *     no numbers; reference.md 8.2 gives 20/40 as an example; `PUT .../rate-limit` changes it).
+         *     `threeDSEnabled` true, `sumsubEnabled` false (contract 8.13: a cardholder's `sumsubEnabled: 1`
+         *     is 422 on a program without SumSub; `PATCH /_mock/programs/{programId}` changes it),
+         *     `rateLimit` `{requestsPerSecond: 100, burst: 200}` (the platform publishes no numbers;
+         *     reference.md 8.2 gives 20/40 as an example; `PUT .../rate-limit` changes it).
          */
         post: operations["createProgram"];
         delete?: never;
@@ -88,7 +90,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a program's settings
+         * @description The program features the platform configures at onboarding: `sumsubEnabled` (SumSub KYC:
+         *     "SumSub must be enabled for 1 to be a valid value", reference/post_cardholders; contract 8.13)
+         *     and `threeDSEnabled`. At least one field; cardholders already stored keep their
+         *     `sumsubEnabled`.
+         */
+        patch: operations["updateProgramSettings"];
         trace?: never;
     };
     "/_mock/programs/{programId}/allowlist": {
@@ -1021,7 +1030,13 @@ export interface components {
             /** @description the ceiling of every cardholder and card limit, minor units */
             transactionLimit?: number;
             threeDSEnabled?: boolean;
+            /** @description cardholders may be created with `sumsubEnabled` 1 (default false) */
+            sumsubEnabled?: boolean;
             rateLimit?: components["schemas"]["RateLimit"];
+        };
+        ProgramSettings: {
+            sumsubEnabled?: boolean;
+            threeDSEnabled?: boolean;
         };
         CertificateMaterial: {
             serial: components["schemas"]["Serial"];
@@ -1047,6 +1062,7 @@ export interface components {
             currency: 0 | 1 | 2 | 3;
             transactionLimit: number;
             threeDSEnabled: boolean;
+            sumsubEnabled: boolean;
             rateLimit: components["schemas"]["RateLimit"];
             /** @description the program's keys that are not revoked */
             apiKeys: string[];
@@ -1606,6 +1622,8 @@ export interface components {
             currency: 0 | 1 | 2 | 3;
             transactionLimit: number;
             threeDSEnabled: boolean;
+            /** @description absent in data written before the setting means false */
+            sumsubEnabled?: boolean;
             rateLimit: components["schemas"]["RateLimit"];
             createdAt: number;
             /** @description where certificate expiry reminders are POSTed (PUT /_mock/programs/{programId}/reminder-url) */
@@ -1739,6 +1757,8 @@ export interface components {
             amount: number | null;
             transactionReference: string | null;
             senderAccountName: string | null;
+            senderAccountNumber?: string | null;
+            senderRoutingNumber?: string | null;
             transactionDate: string | null;
             /** @enum {string} */
             source: "bank-deposit" | "staging";
@@ -1770,8 +1790,19 @@ export interface components {
             merchantName: string;
             merchantAmount: number;
             merchantCurrency: string;
-            /** @enum {string} */
-            status: "authorized" | "cleared" | "settled" | "declined";
+            /**
+             * @description 1 Pending, 2 Cleared, 3 Completion, 4 Declined, 5 Error
+             * @enum {integer}
+             */
+            status: 1 | 2 | 3 | 4 | 5;
+            /**
+             * @description 1 Purchase, 2 ATM withdrawal, 3 Refund (INFERRED)
+             * @enum {integer}
+             */
+            type: 1 | 2 | 3;
+            authorizedAmount: number;
+            /** @description minor units of the fee charged with it */
+            fee: number;
             declineReason: string | null;
             createdAt: number;
         };
@@ -2024,6 +2055,37 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description the program */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateProgramSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramSettings"];
+            };
+        };
+        responses: {
+            /** @description the program after the change */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -13,16 +13,23 @@ export interface paths {
         };
         /**
          * List cardholders
-         * @description The Program's cardholders, oldest first. Response shape from QS
-         *     (`{"status":"success","items":[],"total":0,"limit":50,"offset":0}`); `limit`/`offset` bounds
-         *     and the `status` filter are INFERRED (reference.md 8.2).
+         * @description Docs: docs/pagination-filtering-and-rate-limits, docs/quickstart-first-api-call.
+         *     The Program's cardholders, deleted ones (5) included (contract 8.8), oldest first unless
+         *     `orderBy` says otherwise. Response shape from QS
+         *     (`{"status":"success","items":[],"total":0,"limit":50,"offset":0}`). The documented example
+         *     `GET /v2/cardholders?status=1&orderBy=dateCreated&sort=desc&limit=20&offset=0` works as is.
+         *     Filters are conjunctive.
          */
         get: operations["listCardholders"];
         put?: never;
         /**
          * Create a cardholder
-         * @description Creates a cardholder in status 4 (Draft) and its "Cardholder Account" ledger (QS,
-         *     REF:post_cardholders, ONB). Field names from QS/Z2C; `firstName` 2..50 from ONB, `emailAdr`
+         * @description Docs: reference/post_cardholders, docs/guide-onboard-a-cardholder, docs/quickstart-first-api-call.
+         *     Creates a cardholder in status 4 (Draft) and its "Cardholder Account" ledger (QS,
+         *     REF:post_cardholders, ONB). `sumsubEnabled` is 0 or 1 ("boolean enum Defaults to 0"; `true` /
+         *     `false` are accepted too and stored as 1 / 0); 1 needs a Program with SumSub enabled ("SumSub
+         *     must be enabled for 1 to be a valid value."), otherwise **422** (control plane setting
+         *     `sumsubEnabled`, default off; contract 8.13). Field names from QS/Z2C; `firstName` 2..50 from ONB, `emailAdr`
          *     6..50 from the update/card pages, `callingCode`/`cellNum`/`phoneNum` lengths from
          *     REF:put_cardholders-cardholderid-update. `lastName` 2..50, `nationality`/`city`/`state`/`zipCode`
          *     lengths and the `transactionLimit` minimum are INFERRED. `transactionLimit` above the Program's
@@ -46,15 +53,19 @@ export interface paths {
         };
         /**
          * Get a cardholder (poll compliance status)
-         * @description The cardholder with its integer compliance `status` (ONB, POLL). The object is wrapped in
+         * @description Docs: docs/recipe-poll-compliance-status, docs/guide-onboard-a-cardholder.
+         *     The cardholder with its integer compliance `status` (ONB, POLL). The object is wrapped in
          *     `cardholder` because the envelope's `status` is the string `success` (contract section 7).
-         *     Fields other than `status` are INFERRED (reference.md 8.3).
+         *     A deleted cardholder stays readable with status 5 ("5: 'DELETED', // Terminal", POLL;
+         *     contract 8.8). Fields other than `status` are INFERRED (reference.md 8.3).
          */
         get: operations["getCardholder"];
         /**
          * Edit a cardholder's personal details (full edit)
-         * @description Replaces the personal details; same body and required set as create
-         *     (REF:put_cardholders-cardholderid). Only possible while the cardholder's status is 2, 4, 6 or 7
+         * @description Docs: reference/put_cardholders-cardholderid.
+         *     Replaces the personal details; same body and required set as create
+         *     (REF:put_cardholders-cardholderid). `sumsubEnabled: 1` needs a Program with SumSub enabled
+         *     ("SumSub must be enabled for 1 to be a valid value."): otherwise **422**. Only possible while the cardholder's status is 2, 4, 6 or 7
          *     (REF); in 0, 1, 3 or 5 the fields are compliance-locked and the answer is **409** (SBX test
          *     matrix; the lock set is INFERRED, reference.md 6.1). `sumsubEnabled` cannot change while under
          *     review or after approval. The response body is INFERRED.
@@ -79,7 +90,8 @@ export interface paths {
         get?: never;
         /**
          * Update the limit and contact details
-         * @description The limited update that stays callable after approval (REF:put_cardholders-cardholderid-update):
+         * @description Docs: reference/put_cardholders-cardholderid-update.
+         *     The limited update that stays callable after approval (REF:put_cardholders-cardholderid-update):
          *     `transactionLimit` ("may be updated at any time"), `callingCode` (1..3), `countryCallingCode`
          *     (2), `phoneNum` / `cellNum` (10..20) and a 6..50 field whose name was cut off (almost certainly
          *     `emailAdr`). At least one field. A `transactionLimit` above the Program's ceiling answers 422.
@@ -105,7 +117,8 @@ export interface paths {
         get?: never;
         /**
          * Submit the cardholder to compliance (hosted KYC)
-         * @description No body (REF:put_cardholders-cardholderid-kyc-submit). Moves the cardholder to 3 (Under Review)
+         * @description Docs: reference/put_cardholders-cardholderid-kyc-submit, docs/guide-onboard-a-cardholder.
+         *     No body (REF:put_cardholders-cardholderid-kyc-submit). Moves the cardholder to 3 (Under Review)
          *     and answers the hosted KYC link, which ONB calls `applicationLink`. Allowed from 4 (Draft) and,
          *     as a re-submit, from 2, 6 and 7; otherwise **409**. Also 409 when `sumsubEnabled` is 1 (the REF
          *     page: "will return an error"; the code is INFERRED, reference.md 8.1). `cardholderId` and
@@ -132,9 +145,13 @@ export interface paths {
         put?: never;
         /**
          * Refresh an expired KYC link
-         * @description No body (REF:post_cardholders-cardholderid-kyc-url-refresh). Only valid in status 3 (Under
-         *     Review), "otherwise it may return an error": **409** (INFERRED code). Answers a new link in the
-         *     same shape as kyc-submit (INFERRED, reference.md 8.3).
+         * @description Docs: reference/post_cardholders-cardholderid-kyc-url-refresh, docs/sandbox-testing-guide,
+         *     docs/cardholders-and-compliance. No body. In status 3 (Under Review) it answers a new link; in
+         *     status 2 (Compliance Decline) it is the documented re-submission after a decline ("Force
+         *     decline, then POST .../kyc-url/refresh → force pass", SBX; "ComplianceDecline --> UnderReview:
+         *     Re-submit (regenerate KYC URL)", CHC): a new link and status 3 (contract 8.11). In any other
+         *     status **409** (the REF page: "otherwise it may return an error"; the code is INFERRED). Answers
+         *     in the same shape as kyc-submit (INFERRED, reference.md 8.3).
          */
         post: operations["refreshCardholderKycUrl"];
         delete?: never;
@@ -156,8 +173,11 @@ export interface paths {
         put?: never;
         /**
          * Register the cardholder's sending bank account
-         * @description FUND. Required `senderAccountName` (max 50), `senderAccountNumber` (7..34), `senderRoutingNumber`
-         *     (6..12); the character sets (patterns) are INFERRED. The registration completes only when the
+         * @description Docs: reference/post_cardholders-cardholderid-register-bank-account, docs/guide-fund-a-card-via-bank-transfer.
+         *     Required `senderAccountName` (max 50), `senderAccountNumber` (7..34, "account number, IBAN, or
+         *     equivalent"), `senderRoutingNumber` (6..12, "routing number, BIC/Swift code, sort code, or
+         *     equivalent": the guide's `NWBKGB2L` passes); letters of either case, digits, spaces and `-`
+         *     (the character set is INFERRED). The registration completes only when the
          *     cardholder replies to an SMS, so it answers `statusText: pending`. The cardholder must be
          *     status 1 (Approved): otherwise **403** (compliance-state restriction, errors page; contract
          *     section 3 step 7). FUND shows the body without `status`; the mock adds `"status":"success"`
@@ -184,13 +204,39 @@ export interface paths {
         /**
          * Register an external crypto wallet (deprecated)
          * @deprecated
-         * @description **Deprecated** (VER, REF:post_cardholders-cardholderid-register-wallet-address); no replacement
-         *     is needed because crypto deposit addresses are provisioned at card issuance. The request body
-         *     was not seen: the body below (chain, address, optional signature of the private-key challenge)
-         *     is INFERRED. The mock validates it, checks the cardholder exists in scope, and acknowledges
+         * @description Docs: reference/post_cardholders-cardholderid-register-wallet-address, docs/versioning-and-changelog.
+         *     **Deprecated**; no replacement is needed because crypto deposit addresses are provisioned at card
+         *     issuance. Body: "string required length between 26 and 90 — A unique blockchain wallet
+         *     address." and "An optional network hint (e.g. Ethereum)."; the field names were not shown:
+         *     `address` and `network` (INFERRED; `chain` and `signature` stay accepted). The mock validates it, checks the cardholder exists in scope, and acknowledges
          *     without any effect.
          */
         post: operations["registerCardholderWalletAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List cards
+         * @description Docs: docs/pagination-filtering-and-rate-limits ("GET /cards | issuerCardStatus | 0 Pending ·
+         *     1 Active · 2 On Hold · 3 Closed · 4 Not Activated | cardholderId | Filter to a single
+         *     cardholder's cards"; "Example: all active cards for a given cardholder: GET /cards?cardholderId=105…").
+         *     The Program's cards, oldest first unless `orderBy` says otherwise; items as
+         *     `GET /v2/cards/{cardId}` (masked, no PAN, CVV or PIN) without the envelope's `status`
+         *     (contract 8.4). Filters are conjunctive; an unknown `cardholderId` gives an empty page.
+         */
+        get: operations["listCards"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -210,7 +256,10 @@ export interface paths {
         put?: never;
         /**
          * Issue a virtual card
-         * @description VIRT, REF:post_cards-virtual-cardholderid, CARDS. `nameOnCard` required (1..26); `alias`,
+         * @description Docs: docs/guide-issue-a-virtual-card, reference/post_cards-virtual-cardholderid,
+         *     docs/cards-virtual-and-physical. `nameOnCard` (1..26) "Defaults to the cardholder's
+         *     cardHolderFirstName + cardHolderLastName" (VIRT): optional, default first and last name cut to
+         *     26 characters (contract 8.10 for physical cards; the same for virtual ones). `alias`,
          *     `transactionLimit` (must not exceed the cardholder's: 422) and the contact fields, which default
          *     to the cardholder's. The cardholder must be status 1 (Approved), otherwise **403**
          *     (contract section 3 step 7; reference.md 8.1 offered 409/422). The card starts with
@@ -239,8 +288,12 @@ export interface paths {
         put?: never;
         /**
          * Issue (assign) a physical card
-         * @description PHYS. Like the virtual issuance plus `cardType` (required, 0..5: the design slot; 0 is the
-         *     default, 1..5 need an approved design, otherwise 422). The cardholder must be status 1, otherwise
+         * @description Docs: docs/guide-issue-and-activate-a-physical-card, reference/post_cards-assign-cardholderid.
+         *     Like the virtual issuance plus `cardType` (0..5, the design slot: "0 = the Program's default
+         *     design (and the default value if omitted)"; 1..5 need an approved design, otherwise 422).
+         *     `cardType` and `nameOnCard` are optional (contract 8.10): default 0 and the cardholder's first
+         *     and last name cut to 26 characters. The PIN starts as the last four digits of the PAN
+         *     (reference/put_cards-cardid-pin). The cardholder must be status 1, otherwise
          *     **403**. The card starts with `issuerCardStatus` 4 (Not Activated) until `/activate`.
          *     PHYS's response example: `{"status":"success","cardId":9104,"type":"physical",
          *     "maskedCardNumber":"************5678","cryptoAddresses":[...]}`; the mock answers the whole card
@@ -262,9 +315,15 @@ export interface paths {
         };
         /**
          * Card spend events
-         * @description TXN, LAUNCH. Authorized, cleared, settled and declined events, newest first. Filters `cardId`,
-         *     `cardholderId`, `after` (inclusive) and `before` (exclusive), Unix seconds (TXN; bounds
-         *     INFERRED, reference.md 8.2). `amount` and `merchantAmount` are strings as documented
+         * @description Docs: reference/get_cards-transactions, docs/transactions-and-fees,
+         *     docs/guide-reconcile-transactions-and-fees, docs/fundamentals-card-transaction-lifecycle.
+         *     Card spend events, newest first unless `orderBy` says otherwise. Filters (conjunctive):
+         *     `cardId`, `cardholderId`, `transId`, `status`, `type`, `after` and `before` (Unix seconds).
+         *     Without `after` the window starts 90 days before the mock's now ("a default value of the
+         *     current timestamp less 90 days"); without `before` it runs up to and including now (contract
+         *     8.2): older history needs an explicit `after` (e.g. `after=0`). `status` is an integer: 1
+         *     Pending (authorized, held against the available balance), 2 Cleared, 3 Completion (settled),
+         *     4 Declined, 5 Error. `amount` and `merchantAmount` are strings as documented
          *     ("unconfirmed" per ACCT); `dateCreated` is documented as a string (ISO-8601 here). A
          *     wallet-to-card transfer creates no card transaction (TXN). Unknown `cardId`/`cardholderId`
          *     filters give an empty page, not 404 (INFERRED).
@@ -287,7 +346,12 @@ export interface paths {
         };
         /**
          * Card fee events
-         * @description TXN. Same filters as card transactions; fees link to transactions through `authRefNum`.
+         * @description Docs: docs/transactions-and-fees, docs/guide-reconcile-transactions-and-fees,
+         *     docs/pagination-filtering-and-rate-limits. `cardId`, `cardholderId`, `before`, `after`, the
+         *     same 90-day default window as card transactions, `orderBy` / `sort` and `limit` up to 200
+         *     ("The list endpoints across Cardholders, Cards, Transactions, and Fees share a common
+         *     pagination shape"). Fees link to transactions through `authRefNum`; a reversed or failed
+         *     transaction's fee is cancelled by a fee record of the opposite amount (INFERRED).
          *     `amount` and `merchantAmount` are strings (TXN, ACCT). Item fields beyond those are INFERRED.
          */
         get: operations["listCardFees"];
@@ -310,7 +374,8 @@ export interface paths {
         };
         /**
          * Card details
-         * @description FUND, LAUNCH. Includes `cryptoAddresses` (documented); the other fields are INFERRED to mirror
+         * @description Docs: docs/funding-and-deposits, docs/recipe-program-launch-checklist.
+         *     Includes `cryptoAddresses` (documented); the other fields are INFERRED to mirror
          *     the issuance response plus `cardStatus`, `issuerCardStatus`, `alias`, `transactionLimit`,
          *     `cardholderId` (reference.md 5.2). Never contains the PAN, CVV or PIN.
          */
@@ -334,8 +399,9 @@ export interface paths {
         };
         /**
          * Card account balance
-         * @description ACCT, LAUNCH: `ledgerBalance` (includes pending amounts and holds) and `availableBalance`
-         *     (cleared funds), integer minor units. `cardId` and `currency` (the Program's, 0 USD, 1 CAD,
+         * @description Docs: docs/accounts-wallets-and-deposit-addresses, docs/recipe-program-launch-checklist.
+         *     `ledgerBalance` (includes pending amounts and holds) and `availableBalance` (cleared funds
+         *     less the holds of Pending / Cleared transactions), integer minor units. `cardId` and `currency` (the Program's, 0 USD, 1 CAD,
          *     2 GBP, 3 EUR) are INFERRED.
          */
         get: operations["getCardBalance"];
@@ -358,8 +424,8 @@ export interface paths {
         };
         /**
          * Sensitive card data (PAN, expiry, CVV)
-         * @description VIRT mentions a sensitive retrieval mode; the path and shape are INFERRED (reference.md 8.3,
-         *     contract section 7). Activating a physical card requires these values.
+         * @description Docs: docs/guide-issue-a-virtual-card ("the two retrieval modes (non-sensitive and
+         *     sensitive)"); the path and shape are INFERRED (reference.md 8.3, contract section 7). Activating a physical card requires these values.
          */
         get: operations["getCardSensitive"];
         put?: never;
@@ -382,9 +448,12 @@ export interface paths {
         get?: never;
         /**
          * Activate a physical card
-         * @description REF:put_cards-cardid-activate, CARDS. Body `cardNumber`, `expMonth`, `expYear`, `cvv`, `newPin`
-         *     (documented names; formats INFERRED). Moves `issuerCardStatus` 4 → 1 and sets the PIN; the card
-         *     "can't be reverted to an inactive state". Card not in 4: **409**. Card details that do not
+         * @description Docs: reference/put_cards-cardid-activate, docs/guide-issue-and-activate-a-physical-card,
+         *     docs/cards-virtual-and-physical. Body `cardNumber`, `expMonth`, `expYear`, `cvv`, `newPin`,
+         *     each "integer required" on the reference page and a digit string in the guides: both are
+         *     accepted (contract 8.7). A CVV or PIN sent as an integer is compared zero-padded (12 = "012");
+         *     `expYear` "in the format MM" (sic) may be 2 digits (28 = 2028) or 4. Moves `issuerCardStatus`
+         *     4 → 1 and sets the PIN; the card "can't be reverted to an inactive state". Card not in 4: **409**. Card details that do not
          *     match the card: **422** (contract section 7).
          */
         put: operations["activateCard"];
@@ -407,7 +476,8 @@ export interface paths {
         get?: never;
         /**
          * Block / unblock a card
-         * @description LIFE, CARDS. `newStatus` 1 (Active) or 2 (On Hold) only; anything else is a constraint error
+         * @description Docs: docs/guide-manage-card-lifecycle, docs/cards-virtual-and-physical.
+         *     `newStatus` 1 (Active) or 2 (On Hold) only; anything else is a constraint error
          *     (422, reference.md 8.1). Allowed only when the current `issuerCardStatus` is 1 or 2; on 0, 3 or
          *     4 it "will fail": **409**. Closing (3) is support-ticket only. Asking for the status the card
          *     already has answers 200 without a change (the mock's decision: a retry is safe).
@@ -432,7 +502,8 @@ export interface paths {
         get?: never;
         /**
          * Update card settings
-         * @description LIFE: `alias`, `transactionLimit` (must not exceed the cardholder's: 422), `callingCode` (1..3),
+         * @description Docs: reference/put_cards-cardid-update, docs/guide-manage-card-lifecycle.
+         *     `alias`, `transactionLimit` (must not exceed the cardholder's: 422), `callingCode` (1..3),
          *     `countryCallingCode` (2), `phoneNum` (10..20), `cellNum`, `emailAdr`. "can be called at any time
          *     regardless of the card's status". At least one field (INFERRED); `alias: null` clears the alias
          *     (INFERRED).
@@ -457,9 +528,12 @@ export interface paths {
         get?: never;
         /**
          * Change the card PIN
-         * @description LAUNCH, LIFE name the operation; the fields were not seen. INFERRED (reference.md 8.3):
-         *     `newPin` (4 digits, required) and `oldPin` (4 digits; required by the mock once a PIN is set,
-         *     a wrong `oldPin` answers 422). Allowed only when `issuerCardStatus` is 1 or 2, otherwise **409**.
+         * @description Docs: reference/put_cards-cardid-pin, docs/guide-manage-card-lifecycle.
+         *     "The card's current, outgoing PIN." and "The card's new, substitute PIN.", both "string required
+         *     length between 4 and 4"; the names were not shown: `oldPin` and `newPin` (INFERRED). "A card's
+         *     default PIN upon being issued is the last four digits of its primary account number (PAN)".
+         *     A wrong `oldPin` answers **422** (contract 8.9). Allowed only when `issuerCardStatus` is 1 or
+         *     2, otherwise **409** (INFERRED).
          */
         put: operations["changeCardPin"];
         post?: never;
@@ -482,9 +556,12 @@ export interface paths {
         put?: never;
         /**
          * Bank-deposit trace notification (card)
-         * @description LAUNCH, FUND. Optional, to "expedite straight-through processing". All fields optional; seen:
-         *     `transactionAmount` (int), `transactionReference` (string); `senderAccountName`,
-         *     `transactionDate` and all lengths are INFERRED (reference.md 8.3). The mock credits
+         * @description Docs: reference/post_cards-cardid-bank-deposit, docs/guide-fund-a-card-via-bank-transfer,
+         *     reference/post_wallets-walletid-bank-deposit (the same body). Optional, to "expedite
+         *     straight-through processing". All fields optional: `transactionAmount` (integer),
+         *     `transactionReference`, `senderAccountName`, `senderAccountNumber` ("account number, IBAN, or
+         *     equivalent"), `senderRoutingNumber` ("routing number, BIC/Swift code, sort code, or
+         *     equivalent"); `transactionDate` is an accepted extra and the lengths are INFERRED (contract 8.6). The mock credits
          *     `ledgerBalance` at once and `availableBalance` when the funds clear (`clearsAt`, about 5
          *     business days on the mock's clock). Without `transactionAmount` nothing is credited until
          *     the bank detection (mock: no balance change). A card that cannot receive funds (Closed 3,
@@ -514,8 +591,10 @@ export interface paths {
         /**
          * Blockchain deposit trace notification (card, deprecated)
          * @deprecated
-         * @description **Deprecated** (VER): crypto deposits are detected on-chain at the card's deposit addresses.
-         *     The body was not seen; the one below is INFERRED. The mock validates it, checks the card exists
+         * @description Docs: reference/post_cards-cardid-deposit, docs/versioning-and-changelog.
+         *     **Deprecated**: crypto deposits are detected on-chain at the card's deposit addresses. Body as
+         *     for the wallet's: `transactionHash` (required) and an optional network hint `network`
+         *     (names INFERRED). The mock validates it, checks the card exists
          *     in scope, and acknowledges without any effect.
          */
         post: operations["notifyCardCryptoDeposit"];
@@ -534,14 +613,16 @@ export interface paths {
         };
         /**
          * List wallets
-         * @description The path was not found in the documentation (reference.md 7); INFERRED. The Program's wallets,
-         *     oldest first, paged like every list.
+         * @description Docs: none (the path was not found, reference.md 7; docs/guide-create-and-manage-wallets lists
+         *     creation and retrieval only); INFERRED. The Program's wallets, oldest first unless `orderBy`
+         *     says otherwise, paged and filtered like every list (contract 8.1).
          */
         get: operations["listWallets"];
         put?: never;
         /**
          * Create a wallet
-         * @description WAL: `name` is the only required field; the response is `{"status":"success","walletId":3301}`.
+         * @description Docs: docs/guide-create-and-manage-wallets.
+         *     `name` is the only required field; the response is `{"status":"success","walletId":3301}`.
          *     The length 1..50 is INFERRED. Wallets are fiat only, in the Program's currency, belong to the
          *     Program and have no crypto addresses.
          */
@@ -563,7 +644,12 @@ export interface paths {
         put?: never;
         /**
          * Internal transfer from a wallet
-         * @description XFER. `sourceWalletId`, `destinationType` (0 wallet, 1 card), `destinationId`, `amount` (integer
+         * @description Docs: docs/guide-transfer-funds, docs/guide-create-and-manage-wallets.
+         *     The answer is the documented `{ "transId": 91234, "transStatus": 1 }` in the success envelope
+         *     (contract 8.5): `transId` identifies the transfer (the wallet movements carry it),
+         *     `transStatus` 1 = completed (the rest of the enum is not published; transfers are synchronous,
+         *     so the mock only answers 1). `transferId` and the echo of the request are INFERRED extras.
+         *     `sourceWalletId`, `destinationType` (0 wallet, 1 card), `destinationId`, `amount` (integer
          *     minor units) required; `description` optional (max 100 INFERRED). Wallet → wallet and
          *     wallet → card only; synchronous, "no clearing delay": the source's balances are debited and the
          *     destination's credited at once (both ledger and available). `destinationType` outside 0..1 and
@@ -592,9 +678,11 @@ export interface paths {
         };
         /**
          * Wallet movements
-         * @description TXN: bank deposits, wallet → card and wallet → wallet transfers, newest first. Filters as for
-         *     card transactions (`cardId`, `cardholderId`, `before`, `after`) plus `walletId` (INFERRED,
-         *     reference.md 8.2). `cardId` matches transfers to that card. The item shape is INFERRED.
+         * @description Docs: docs/transactions-and-fees, docs/guide-reconcile-transactions-and-fees.
+         *     Bank deposits, wallet → card and wallet → wallet transfers, newest first unless `orderBy` says
+         *     otherwise. Filters as for card transactions (`cardId`, `cardholderId`, `before`, `after`; no
+         *     default window: INFERRED) plus `walletId` (INFERRED, reference.md 8.2). `cardId` matches
+         *     transfers to that card. A transfer's movements carry its `transId`. The item shape is INFERRED.
          */
         get: operations["listWalletTransactions"];
         put?: never;
@@ -616,7 +704,8 @@ export interface paths {
         };
         /**
          * Retrieve a wallet
-         * @description The errors page and WAL ("creation, funding, and retrieval"). The shape is INFERRED
+         * @description Docs: docs/guide-create-and-manage-wallets, docs/errors-and-status-codes.
+         *     "creation, funding, and retrieval" (WAL). The shape is INFERRED
          *     (reference.md 5.3, 8.3) plus `createdAt`.
          */
         get: operations["getWallet"];
@@ -641,8 +730,12 @@ export interface paths {
         put?: never;
         /**
          * Bank-deposit trace notification (wallet)
-         * @description WAL ("same as for cards"): the only way to fund a wallet. All fields optional; e.g.
-         *     `transactionAmount` 500000 = 5,000.00. Behaviour and response as for the card's bank-deposit
+         * @description Docs: reference/post_wallets-walletid-bank-deposit, docs/guide-create-and-manage-wallets.
+         *     "same as for cards": the only way to fund a wallet. All fields optional: `transactionAmount`
+         *     (integer minor units, e.g. 500000 = 5,000.00), `transactionReference`, `senderAccountName`,
+         *     `senderAccountNumber` ("account number, IBAN, or equivalent"), `senderRoutingNumber` ("routing
+         *     number, BIC/Swift code, sort code, or equivalent"); `transactionDate` is an accepted extra
+         *     (contract 8.6). Behaviour and response as for the card's bank-deposit
          *     (INFERRED). Moves funds: honours `Idempotency-Key`.
          */
         post: operations["notifyWalletBankDeposit"];
@@ -666,8 +759,10 @@ export interface paths {
         /**
          * Blockchain deposit trace notification (wallet, deprecated)
          * @deprecated
-         * @description **Deprecated** (VER); wallets are fiat only (WAL). The body was not seen; the one below is
-         *     INFERRED. The mock validates it, checks the wallet exists in scope, and acknowledges without any
+         * @description Docs: reference/post_wallets-walletid-deposit, docs/versioning-and-changelog.
+         *     **Deprecated**; wallets are fiat only (WAL). Body: "string required — A unique blockchain
+         *     transaction hash." and "An optional network hint (e.g. Ethereum)."; the field names were not
+         *     shown: `transactionHash` and `network` (INFERRED; `chain` stays accepted as free text). The mock validates it, checks the wallet exists in scope, and acknowledges without any
          *     effect.
          */
         post: operations["notifyWalletCryptoDeposit"];
@@ -688,7 +783,8 @@ export interface paths {
         put?: never;
         /**
          * Subscribe to 3-DS one-time passcodes
-         * @description 3DS, REF:post_otp-listeners. `cardId` (recommended) or `cardholderId` (legacy: all the
+         * @description Docs: docs/guide-3ds-otp-setup, reference/post_otp-listeners, docs/three-d-secure.
+         *     `cardId` (recommended) or `cardholderId` (legacy: all the
          *     cardholder's cards); exactly one of them is required, which the mock enforces in code (neither
          *     or both: 422). Optional `webhookUrl`: public HTTPS (the platform requires a valid, non
          *     self-signed certificate; the mock only checks the `uri` format and records deliveries); on a
@@ -697,10 +793,10 @@ export interface paths {
          *     Active card (409). A Program without 3DS produces no OTPs: **409** (a state conflict with the
          *     program's setup; the mock's decision). Unknown card or cardholder: 404. Once a code was
          *     received, the token lives until the code's `expiresAt`; a challenge reaches only live
-         *     listeners. The mock accepts `http` URLs too (tests run local receivers). Response
-         *     documented: `{"token":"…","expiresAt":null,"status":"success"}`; the mock fills `expiresAt`
-         *     with the listener's expiry (15 minutes by default, contract section 7), `null` meaning no
-         *     expiry.
+         *     listeners. The mock accepts `http` URLs too (tests run local receivers). The answer is the
+         *     documented `{"token":"…","expiresAt":null,"status":"success"}` (contract 8.12); the listener
+         *     still lives 15 minutes by default (`OTP_LISTENER_SECONDS`, INFERRED from "short-lived",
+         *     REF) and then answers 404.
          */
         post: operations["subscribeOtp"];
         delete?: never;
@@ -804,17 +900,165 @@ export interface paths {
         put?: never;
         /**
          * Simulate a card spend (staging only)
-         * @description SBX mentions simulations for "a precise card spend" with decimal-string amounts; the path and
-         *     shape are INFERRED (reference.md 8.3). Creates a card transaction: `authorized` and held against
-         *     `availableBalance` when the card is Active (1) and the available balance and the card's
-         *     `transactionLimit` cover it; otherwise a `declined` transaction with a `declineReason` (still
-         *     200: the decline is the simulated outcome). `merchantCurrency` defaults to the Program's
+         * @description Docs: docs/simulation-endpoints, docs/sandbox-overview, docs/fundamentals-card-transaction-lifecycle.
+         *     SBX mentions simulations for "a precise card spend" with decimal-string amounts; the path and
+         *     shape are INFERRED (reference.md 8.3). Creates a card transaction: status 1 (Pending,
+         *     authorized) and held against `availableBalance` (the ledger does not move) when the card is
+         *     Active (1) and the available balance and the card's `transactionLimit` cover it; otherwise
+         *     status 4 (Declined) with a `declineReason` (still 200: the decline is the simulated outcome).
+         *     `type` 1 Purchase (default) or 2 ATM withdrawal. The transaction then moves on with
+         *     `POST /v2/staging/transactions/{transId}/clear`, `/complete`, `/reverse`, `/error` and, once
+         *     completed, `/refund`. `merchantCurrency` defaults to the Program's
          *     currency; a foreign currency adds an `fx` fee of 2% (at least 1 minor unit), held with the
          *     amount and listed in `GET /v2/cards/fees` under the transaction's `authRefNum`. The mock
          *     has no exchange rates: `merchantAmount` equals `amount`. An amount of zero: 422. Staging
          *     only: **404** in production.
          */
         post: operations["stagingCardSpend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/staging/transactions/{transId}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear a pending card transaction (staging only)
+         * @description Docs: docs/fundamentals-card-transaction-lifecycle, reference/get_cards-transactions (the
+         *     statuses); the simulation itself is INFERRED.
+         *     1 Pending → 2 Cleared. Optional `amount` (decimal string): the posted amount, which may differ
+         *     from the authorized one (the lifecycle page warns the posted amount can differ; INFERRED
+         *     shape). The hold follows the posted amount (plus the fee held at authorization); a posted
+         *     amount the available balance cannot cover beyond the hold answers **422** and changes nothing.
+         *     Any other current status: **409** (the transition is not allowed). Staging only: **404** in
+         *     production; an unknown `transId`: 404.
+         */
+        post: operations["stagingClearTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/staging/transactions/{transId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete (settle) a card transaction (staging only)
+         * @description Docs: docs/fundamentals-card-transaction-lifecycle, reference/get_cards-transactions (the
+         *     statuses); the simulation itself is INFERRED.
+         *     1 Pending or 2 Cleared → 3 Completion: the ledger balance drops by the amount and its fee, the
+         *     hold is released (the available balance already reflected it).
+         *     Any other current status: **409** (the transition is not allowed). Staging only: **404** in
+         *     production; an unknown `transId`: 404.
+         */
+        post: operations["stagingCompleteTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/staging/transactions/{transId}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse or void a card transaction (staging only)
+         * @description Docs: docs/fundamentals-card-transaction-lifecycle, reference/get_cards-transactions (the
+         *     statuses); the simulation itself is INFERRED.
+         *     1 Pending or 2 Cleared → 4 Declined with `declineReason` `reversed: authorization reversed`
+         *     (INFERRED: no Reversed status is published). The hold is released; a fee held with it is
+         *     cancelled by an opposite fee record under the same `authRefNum`.
+         *     Any other current status: **409** (the transition is not allowed). Staging only: **404** in
+         *     production; an unknown `transId`: 404.
+         */
+        post: operations["stagingReverseTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/staging/transactions/{transId}/error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a card transaction as failed (staging only)
+         * @description Docs: docs/fundamentals-card-transaction-lifecycle, reference/get_cards-transactions (the
+         *     statuses); the simulation itself is INFERRED.
+         *     1 Pending or 2 Cleared → 5 Error, `declineReason` the optional `reason` (default `processing
+         *     error`). The hold is released and a held fee cancelled, as for a reversal.
+         *     Any other current status: **409** (the transition is not allowed). Staging only: **404** in
+         *     production; an unknown `transId`: 404.
+         */
+        post: operations["stagingFailTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/staging/transactions/{transId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a completed card transaction (staging only)
+         * @description Docs: docs/fundamentals-card-transaction-lifecycle, reference/get_cards-transactions (the
+         *     statuses); the simulation itself is INFERRED.
+         *     On a 3 Completion purchase or ATM withdrawal: records a new transaction of type 3 (Refund),
+         *     status 3, for `amount` (default: what is left to refund) under the same `authRefNum`; the
+         *     ledger and available balances rise by it at once. More than is left to refund: **422**.
+         *     Any other current status: **409** (the transition is not allowed). Staging only: **404** in
+         *     production; an unknown `transId`: 404.
+         */
+        post: operations["stagingRefundTransaction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1004,10 +1248,11 @@ export interface components {
             countryCallingCode: components["schemas"]["CountryCallingCode"];
             phoneNum?: components["schemas"]["PhoneNumber"];
             /**
-             * @description 1 = KYC through a SumSub token instead of the hosted KYC link; default 0
-             * @enum {integer}
+             * @description 1 = KYC through a SumSub token instead of the hosted KYC link; default 0. "boolean enum
+             *     Defaults to 0"; `true` / `false` are accepted as 1 / 0. "SumSub must be enabled for 1 to be
+             *     a valid value": on a Program without SumSub, 1 answers 422.
              */
-            sumsubEnabled?: 0 | 1;
+            sumsubEnabled?: (0 | 1) | boolean;
             /** @description minor units; must not exceed the Program's ceiling (422); defaults to it */
             transactionLimit?: number;
         };
@@ -1088,9 +1333,9 @@ export interface components {
         };
         BankAccountRegistration: {
             senderAccountName: string;
-            /** @description account number or IBAN, 7..34 (FUND); digits and capital letters (INFERRED) */
+            /** @description "account number, IBAN, or equivalent", 7..34; letters, digits, spaces and `-` (character set INFERRED) */
             senderAccountNumber: string;
-            /** @description routing / sort code, 6..12 (FUND); digits (INFERRED) */
+            /** @description "routing number, BIC/Swift code, sort code, or equivalent", 6..12 (e.g. `NWBKGB2L`); letters, digits, spaces and `-` (character set INFERRED) */
             senderRoutingNumber: string;
         };
         BankAccountRegistered: {
@@ -1103,11 +1348,14 @@ export interface components {
              */
             statusText: "pending" | "confirmed" | "rejected";
         };
-        /** @description INFERRED body of the deprecated register-wallet-address */
+        /** @description body of the deprecated register-wallet-address; the documented address (26..90) and network hint, names INFERRED */
         WalletAddressRegistration: {
-            /** @enum {string} */
-            chain: "evm" | "bitcoin" | "solana";
+            /** @description "A unique blockchain wallet address." */
             address: string;
+            /** @description "An optional network hint (e.g. Ethereum)." */
+            network?: string;
+            /** @description an earlier INFERRED name of the network hint, still accepted */
+            chain?: string;
             /** @description signature of the private-key challenge */
             signature?: string;
         };
@@ -1151,8 +1399,42 @@ export interface components {
             cryptoAddresses: components["schemas"]["CryptoAddress"][];
             createdAt: components["schemas"]["UnixSeconds"];
         };
-        VirtualCardIssue: {
+        /** @description a card as `GET /v2/cards/{cardId}` answers it, without the envelope (list item) */
+        Card: {
+            /** @example 9104 */
+            cardId: number;
+            cardholderId: number;
+            /** @enum {string} */
+            type: "virtual" | "physical";
+            /** @description design slot of a physical card (0 default); null for a virtual card */
+            cardType: number | null;
             nameOnCard: string;
+            alias: string | null;
+            /** @example ************5678 */
+            maskedCardNumber: string;
+            /** @enum {integer} */
+            cardStatus: 0 | 1 | 2;
+            /** @enum {integer} */
+            issuerCardStatus: 0 | 1 | 2 | 3 | 4;
+            transactionLimit: components["schemas"]["MinorUnits"];
+            /** @description the card's contact details default to the cardholder's at issuance (VIRT) */
+            callingCode: string;
+            countryCallingCode: string;
+            phoneNum: string | null;
+            cellNum: string;
+            emailAdr: string;
+            cryptoAddresses: components["schemas"]["CryptoAddress"][];
+            createdAt: components["schemas"]["UnixSeconds"];
+        };
+        CardList: {
+            status: components["schemas"]["SuccessStatus"];
+            items: components["schemas"]["Card"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        VirtualCardIssue: {
+            nameOnCard?: string;
             /** @description a label for the integrator (length INFERRED) */
             alias?: string;
             /** @description minor units; must not exceed the cardholder's (422); defaults to it */
@@ -1164,8 +1446,12 @@ export interface components {
             emailAdr?: components["schemas"]["EmailAdr"];
         };
         PhysicalCardIssue: {
-            nameOnCard: string;
-            /** @description design slot; 0 is the mandatory default, 1..5 need an approved design (422 otherwise) */
+            /** @description default the cardholder's first and last name, cut to 26 characters (contract 8.10) */
+            nameOnCard?: string;
+            /**
+             * @description design slot; 0 (the default when omitted) is the Program's default design, 1..5 need an approved design (422 otherwise)
+             * @default 0
+             */
             cardType: number;
             alias?: string;
             /** @description minor units; must not exceed the cardholder's (422); defaults to it */
@@ -1191,12 +1477,21 @@ export interface components {
             expYear: number;
             cvv: string;
         };
+        /**
+         * @description Every field "integer required" (reference/put_cards-cardid-activate) or a digit string (the
+         *     guides): both accepted (contract 8.7).
+         */
         CardActivation: {
-            cardNumber: string;
-            expMonth: number;
-            expYear: number;
-            cvv: string;
-            newPin: string;
+            /** @description the 16-digit PAN */
+            cardNumber: number | string;
+            /** @description expiry month, 1..12 (`"07"` or 7) */
+            expMonth: number | string;
+            /** @description expiry year, 2 digits ("in the format MM", sic; 28 = 2028) or 4 digits */
+            expYear: number | string;
+            /** @description the 3-digit CVV/CVC; an integer is compared zero-padded (12 = "012") */
+            cvv: number | string;
+            /** @description the new four-digit PIN; an integer is zero-padded (7 = "0007") */
+            newPin: number | string;
         };
         CardStatusChange: {
             /** @description 1 Active (unblock) or 2 On Hold (block) */
@@ -1213,21 +1508,32 @@ export interface components {
             cellNum?: components["schemas"]["PhoneNumber"];
             emailAdr?: components["schemas"]["EmailAdr"];
         };
+        /** @description both required, "string required length between 4 and 4" (reference/put_cards-cardid-pin); names INFERRED */
         CardPinChange: {
-            oldPin?: string;
+            /** @description the card's current PIN (a new card's is the last four digits of its PAN) */
+            oldPin: string;
             newPin: string;
         };
         CardPinChanged: {
             status: components["schemas"]["SuccessStatus"];
             cardId: number;
         };
-        /** @description all fields optional (FUND, WAL); only `transactionAmount` and `transactionReference` were seen */
+        /** @description all fields optional (reference/post_wallets-walletid-bank-deposit; cards alike, contract 8.6); lengths INFERRED */
         BankDepositNotification: {
             /** @description minor units (500000 = 5,000.00) */
             transactionAmount?: number;
+            /** @description "A unique transaction number or reference found on the bank's remittance advice or transaction receipt." */
             transactionReference?: string;
+            /** @description "The sender's bank account name." */
             senderAccountName?: string;
-            /** Format: date */
+            /** @description "The sender's bank account number, IBAN, or equivalent." */
+            senderAccountNumber?: string;
+            /** @description "The sender's bank routing number, BIC/Swift code, sort code, or equivalent." */
+            senderRoutingNumber?: string;
+            /**
+             * Format: date
+             * @description an accepted extra (INFERRED; not on the reference page)
+             */
             transactionDate?: string;
         };
         /**
@@ -1244,13 +1550,20 @@ export interface components {
             availableBalance: components["schemas"]["MinorUnits"];
             clearsAt: number | null;
         };
-        /** @description INFERRED body of the deprecated blockchain trace notifications */
+        /** @description body of the deprecated blockchain trace notifications (reference/post_wallets-walletid-deposit); names INFERRED */
         CryptoDepositNotification: {
-            /** @enum {string} */
-            chain?: "evm" | "bitcoin" | "solana";
-            transactionHash?: string;
+            /** @description "A unique blockchain transaction hash." */
+            transactionHash: string;
+            /** @description "An optional network hint (e.g. Ethereum)." */
+            network?: string;
+            /** @description an earlier INFERRED name of the network hint, still accepted */
+            chain?: string;
         };
-        /** @description a card spend event (TXN; fields beyond `cardId`, `transId`, `authRefNum`, `amount`, `description`, `dateCreated` INFERRED) */
+        /**
+         * @description a card spend event (TXN; fields beyond `cardId`, `transId`, `authRefNum`, `amount`,
+         *     `description`, `dateCreated`, `status` and `type` INFERRED). `amount` is the posted amount
+         *     (the authorized one until the transaction clears), `authorizedAmount` the amount authorized.
+         */
         Transaction: {
             cardId: number;
             cardholderId: number;
@@ -1264,8 +1577,10 @@ export interface components {
             merchantAmount: components["schemas"]["SignedDecimalString"];
             /** @description ISO 4217 code of the merchant's currency */
             merchantCurrency: string;
-            /** @enum {string} */
-            status: "authorized" | "cleared" | "settled" | "declined";
+            status: components["schemas"]["TransactionStatus"];
+            type: components["schemas"]["TransactionType"];
+            authorizedAmount: components["schemas"]["SignedDecimalString"];
+            /** @description why the spend was declined, reversed (status 4) or failed (status 5); null otherwise */
             declineReason: string | null;
             /**
              * Format: date-time
@@ -1273,6 +1588,23 @@ export interface components {
              */
             dateCreated: string;
         };
+        /**
+         * @description 1 Pending, 2 Cleared, 3 Completion, 4 Declined, 5 Error (reference/get_cards-transactions;
+         *     contract 8.3). In the mock: a spend is authorized as 1 (held against `availableBalance`,
+         *     `ledgerBalance` unchanged) or recorded as 4 with a `declineReason`; clearing makes it 2 (the
+         *     posted amount may differ from the authorized one); completion makes it 3 (the ledger moves,
+         *     the hold is released); a reversal or void of a 1 or 2 makes it 4 with `declineReason`
+         *     `reversed: ...` (the hold is released; INFERRED: the docs publish no Reversed status); 5 marks a
+         *     processing error (the hold is released).
+         * @enum {integer}
+         */
+        TransactionStatus: 1 | 2 | 3 | 4 | 5;
+        /**
+         * @description INFERRED (the values are not published): 1 Purchase, 2 ATM withdrawal, 3 Refund (a credit
+         *     back to the card for a completed purchase).
+         * @enum {integer}
+         */
+        TransactionType: 1 | 2 | 3;
         TransactionList: {
             status: components["schemas"]["SuccessStatus"];
             items: components["schemas"]["Transaction"][];
@@ -1316,6 +1648,8 @@ export interface components {
             counterpartyId: number | null;
             description: string | null;
             transferId: number | null;
+            /** @description the `transId` the transfer answered (contract 8.5); null for deposits */
+            transId: number | null;
             depositId: number | null;
             /**
              * Format: date-time
@@ -1373,8 +1707,16 @@ export interface components {
             amount: number;
             description?: string;
         };
+        /** @description `{ "transId": 91234, "transStatus": 1 }` (docs/guide-transfer-funds) in the success envelope; the rest INFERRED */
         TransferResult: {
             status: components["schemas"]["SuccessStatus"];
+            /** @example 91234 */
+            transId: number;
+            /**
+             * @description 1 = completed (the rest of the enum is not published; a transfer completes at once)
+             * @enum {integer}
+             */
+            transStatus: 1;
             transferId: number;
             sourceWalletId: number;
             /** @enum {integer} */
@@ -1393,7 +1735,7 @@ export interface components {
         OtpSubscribed: {
             status: components["schemas"]["SuccessStatus"];
             token: string;
-            /** @description the listener's expiry (Unix seconds); null = does not expire */
+            /** @description `null`, as the 3-DS guide shows (contract 8.12); the listener still expires after `OTP_LISTENER_SECONDS` */
             expiresAt: number | null;
         };
         /** @description the OTP read; `status` is the OTP state here, not the envelope (3DS) */
@@ -1433,6 +1775,21 @@ export interface components {
             merchantName?: string;
             /** @description ISO 4217; defaults to the Program's currency */
             merchantCurrency?: string;
+            /**
+             * @description 1 Purchase (default) or 2 ATM withdrawal (see `TransactionType`)
+             * @default 1
+             * @enum {integer}
+             */
+            type: 1 | 2;
+        };
+        StagingClear: {
+            amount?: components["schemas"]["DecimalAmount"];
+        };
+        StagingRefund: {
+            amount?: components["schemas"]["DecimalAmount"];
+        };
+        StagingError: {
+            reason?: string;
         };
         StagingSpendResult: {
             status: components["schemas"]["SuccessStatus"];
@@ -1564,9 +1921,14 @@ export interface components {
         CardholderId: number;
         CardId: number;
         WalletId: number;
+        /** @description a card transaction's `transId` */
+        TransId: string;
         /** @description the listener token returned by `POST /v2/otp/listeners` (opaque; the mock issues URL-safe tokens) */
         OtpToken: string;
-        /** @description page size (reference.md 8.2, INFERRED bounds) */
+        /**
+         * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+         *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+         */
         Limit: number;
         /** @description number of items skipped */
         Offset: number;
@@ -1576,10 +1938,50 @@ export interface components {
         FilterCardholderId: number;
         /** @description only movements of this wallet */
         FilterWalletId: number;
-        /** @description only events created before this time (Unix seconds, exclusive) */
+        /**
+         * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+         *     (docs/pagination-filtering-and-rate-limits)
+         */
         Before: number;
-        /** @description only events created at or after this time (Unix seconds, inclusive) */
+        /**
+         * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+         *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+         */
         After: number;
+        /**
+         * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+         *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+         *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+         *     recording order for cardholders, cards and wallets). Ties keep the default order.
+         */
+        Sort: "asc" | "desc";
+        /**
+         * @description "orderBy | cardholderId | status | lastName | dateCreated" (docs/pagination-filtering-and-rate-limits);
+         *     `dateCreated` is the cardholder's `createdAt`. Ties keep the default order (oldest first).
+         */
+        CardholderOrderBy: "cardholderId" | "status" | "lastName" | "dateCreated";
+        /**
+         * @description "orderBy | cardId | issuerCardStatus | cardholderId | cardHolderLastName | createdDatetime"
+         *     (docs/pagination-filtering-and-rate-limits); `cardHolderLastName` is the cardholder's
+         *     `lastName`, `createdDatetime` the card's `createdAt`.
+         */
+        CardOrderBy: "cardId" | "issuerCardStatus" | "cardholderId" | "cardHolderLastName" | "createdDatetime";
+        /**
+         * @description "Order results by one of these parameters: cardholderId status lastName dateCreated"
+         *     (reference/get_cards-transactions); `lastName` is the cardholder's. `cardId`, `transId` and
+         *     `amount` are accepted too (INFERRED).
+         */
+        TransactionOrderBy: "cardholderId" | "status" | "lastName" | "dateCreated" | "cardId" | "transId" | "amount";
+        /**
+         * @description The fees table of the pagination page could not be read; "a broadly consistent set of query
+         *     parameters" (docs/pagination-filtering-and-rate-limits): `cardholderId`, `lastName`,
+         *     `dateCreated` as for transactions, plus `cardId` and `amount` (INFERRED).
+         */
+        FeeOrderBy: "cardholderId" | "lastName" | "dateCreated" | "cardId" | "amount";
+        /** @description INFERRED (the docs list no wallet list) */
+        WalletOrderBy: "walletId" | "name" | "dateCreated";
+        /** @description INFERRED (the docs show no wallet movement list parameters) */
+        WalletTransactionOrderBy: "walletId" | "amount" | "dateCreated";
         /**
          * @description Optional. A retry with the same key returns the stored result of the operation that already
          *     happened, without doing it again (contract section 7; the platform does not require one).
@@ -1611,11 +2013,39 @@ export interface operations {
     listCardholders: {
         parameters: {
             query?: {
-                /** @description page size (reference.md 8.2, INFERRED bounds) */
+                /**
+                 * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+                 *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description number of items skipped */
                 offset?: components["parameters"]["Offset"];
-                /** @description only cardholders in this compliance status (0..7, see `Cardholder.status`). INFERRED. */
+                /**
+                 * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+                 *     (docs/pagination-filtering-and-rate-limits)
+                 */
+                before?: components["parameters"]["Before"];
+                /**
+                 * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+                 *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+                 */
+                after?: components["parameters"]["After"];
+                /**
+                 * @description "orderBy | cardholderId | status | lastName | dateCreated" (docs/pagination-filtering-and-rate-limits);
+                 *     `dateCreated` is the cardholder's `createdAt`. Ties keep the default order (oldest first).
+                 */
+                orderBy?: components["parameters"]["CardholderOrderBy"];
+                /**
+                 * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
+                 */
+                sort?: components["parameters"]["Sort"];
+                /**
+                 * @description only cardholders in this compliance status: "status | 0 Pending · … · 5 Deleted · …"
+                 *     (docs/pagination-filtering-and-rate-limits); 0..7, see `Cardholder.status`
+                 */
                 status?: number;
             };
             header?: never;
@@ -1906,6 +2336,68 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listCards: {
+        parameters: {
+            query?: {
+                /** @description 0 Pending, 1 Active, 2 On Hold, 3 Closed, 4 Not Activated */
+                issuerCardStatus?: 0 | 1 | 2 | 3 | 4;
+                /** @description only events of this cardholder's cards */
+                cardholderId?: components["parameters"]["FilterCardholderId"];
+                /**
+                 * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+                 *     (docs/pagination-filtering-and-rate-limits)
+                 */
+                before?: components["parameters"]["Before"];
+                /**
+                 * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+                 *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+                 */
+                after?: components["parameters"]["After"];
+                /**
+                 * @description "orderBy | cardId | issuerCardStatus | cardholderId | cardHolderLastName | createdDatetime"
+                 *     (docs/pagination-filtering-and-rate-limits); `cardHolderLastName` is the cardholder's
+                 *     `lastName`, `createdDatetime` the card's `createdAt`.
+                 */
+                orderBy?: components["parameters"]["CardOrderBy"];
+                /**
+                 * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
+                 */
+                sort?: components["parameters"]["Sort"];
+                /**
+                 * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+                 *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description number of items skipped */
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of cards */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     issueVirtualCard: {
         parameters: {
             query?: never;
@@ -1934,6 +2426,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -1969,6 +2462,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -1983,11 +2477,39 @@ export interface operations {
                 cardId?: components["parameters"]["FilterCardId"];
                 /** @description only events of this cardholder's cards */
                 cardholderId?: components["parameters"]["FilterCardholderId"];
-                /** @description only events created before this time (Unix seconds, exclusive) */
+                /** @description "Gets a specific transaction by its unique transaction ID." (reference/get_cards-transactions) */
+                transId?: string;
+                /** @description "Filters results by one of these statuses: 1 Pending 2 Cleared 3 Completion 4 Declined 5 Error" (reference/get_cards-transactions) */
+                status?: components["schemas"]["TransactionStatus"];
+                /** @description "Filters results by one of the transaction types." (reference/get_cards-transactions); the values are INFERRED, see `TransactionType` */
+                type?: components["schemas"]["TransactionType"];
+                /**
+                 * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+                 *     (docs/pagination-filtering-and-rate-limits)
+                 */
                 before?: components["parameters"]["Before"];
-                /** @description only events created at or after this time (Unix seconds, inclusive) */
+                /**
+                 * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+                 *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+                 */
                 after?: components["parameters"]["After"];
-                /** @description page size (reference.md 8.2, INFERRED bounds) */
+                /**
+                 * @description "Order results by one of these parameters: cardholderId status lastName dateCreated"
+                 *     (reference/get_cards-transactions); `lastName` is the cardholder's. `cardId`, `transId` and
+                 *     `amount` are accepted too (INFERRED).
+                 */
+                orderBy?: components["parameters"]["TransactionOrderBy"];
+                /**
+                 * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
+                 */
+                sort?: components["parameters"]["Sort"];
+                /**
+                 * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+                 *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description number of items skipped */
                 offset?: components["parameters"]["Offset"];
@@ -2023,11 +2545,33 @@ export interface operations {
                 cardId?: components["parameters"]["FilterCardId"];
                 /** @description only events of this cardholder's cards */
                 cardholderId?: components["parameters"]["FilterCardholderId"];
-                /** @description only events created before this time (Unix seconds, exclusive) */
+                /**
+                 * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+                 *     (docs/pagination-filtering-and-rate-limits)
+                 */
                 before?: components["parameters"]["Before"];
-                /** @description only events created at or after this time (Unix seconds, inclusive) */
+                /**
+                 * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+                 *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+                 */
                 after?: components["parameters"]["After"];
-                /** @description page size (reference.md 8.2, INFERRED bounds) */
+                /**
+                 * @description The fees table of the pagination page could not be read; "a broadly consistent set of query
+                 *     parameters" (docs/pagination-filtering-and-rate-limits): `cardholderId`, `lastName`,
+                 *     `dateCreated` as for transactions, plus `cardId` and `amount` (INFERRED).
+                 */
+                orderBy?: components["parameters"]["FeeOrderBy"];
+                /**
+                 * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
+                 */
+                sort?: components["parameters"]["Sort"];
+                /**
+                 * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+                 *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description number of items skipped */
                 offset?: components["parameters"]["Offset"];
@@ -2368,7 +2912,29 @@ export interface operations {
     listWallets: {
         parameters: {
             query?: {
-                /** @description page size (reference.md 8.2, INFERRED bounds) */
+                /**
+                 * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+                 *     (docs/pagination-filtering-and-rate-limits)
+                 */
+                before?: components["parameters"]["Before"];
+                /**
+                 * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+                 *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+                 */
+                after?: components["parameters"]["After"];
+                /** @description INFERRED (the docs list no wallet list) */
+                orderBy?: components["parameters"]["WalletOrderBy"];
+                /**
+                 * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
+                 */
+                sort?: components["parameters"]["Sort"];
+                /**
+                 * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+                 *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description number of items skipped */
                 offset?: components["parameters"]["Offset"];
@@ -2475,17 +3041,35 @@ export interface operations {
     listWalletTransactions: {
         parameters: {
             query?: {
+                /** @description INFERRED (the docs show no wallet movement list parameters) */
+                orderBy?: components["parameters"]["WalletTransactionOrderBy"];
+                /**
+                 * @description `asc` or `desc` (docs/pagination-filtering-and-rate-limits). Applies to `orderBy`; with
+                 *     `orderBy` and no `sort` the order is ascending (INFERRED). Without `orderBy`, `sort` applies to
+                 *     the endpoint's default order (creation time for transactions, fees and wallet movements; the
+                 *     recording order for cardholders, cards and wallets). Ties keep the default order.
+                 */
+                sort?: components["parameters"]["Sort"];
                 /** @description only movements of this wallet */
                 walletId?: components["parameters"]["FilterWalletId"];
                 /** @description only events of this card */
                 cardId?: components["parameters"]["FilterCardId"];
                 /** @description only events of this cardholder's cards */
                 cardholderId?: components["parameters"]["FilterCardholderId"];
-                /** @description only events created before this time (Unix seconds, exclusive) */
+                /**
+                 * @description only records created before this time (Unix seconds; exclusive, contract 8.1)
+                 *     (docs/pagination-filtering-and-rate-limits)
+                 */
                 before?: components["parameters"]["Before"];
-                /** @description only events created at or after this time (Unix seconds, inclusive) */
+                /**
+                 * @description only records created after this time (Unix seconds; the mock counts a record made in that very
+                 *     second too: inclusive, contract 8.1) (docs/pagination-filtering-and-rate-limits)
+                 */
                 after?: components["parameters"]["After"];
-                /** @description page size (reference.md 8.2, INFERRED bounds) */
+                /**
+                 * @description page size, 1..200, default 50: "Maximum number of results per page. Maximum allowed value is
+                 *     200." (docs/pagination-filtering-and-rate-limits, reference/get_cards-transactions)
+                 */
                 limit?: components["parameters"]["Limit"];
                 /** @description number of items skipped */
                 offset?: components["parameters"]["Offset"];
@@ -2815,6 +3399,233 @@ export interface operations {
         };
         responses: {
             /** @description the resulting transaction */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagingSpendResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stagingClearTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. A retry with the same key returns the stored result of the operation that already
+                 *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StagingClear"];
+            };
+        };
+        responses: {
+            /** @description the transaction after the transition (for a refund, the refund) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagingSpendResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stagingCompleteTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. A retry with the same key returns the stored result of the operation that already
+                 *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the transaction after the transition (for a refund, the refund) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagingSpendResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stagingReverseTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. A retry with the same key returns the stored result of the operation that already
+                 *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the transaction after the transition (for a refund, the refund) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagingSpendResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stagingFailTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. A retry with the same key returns the stored result of the operation that already
+                 *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StagingError"];
+            };
+        };
+        responses: {
+            /** @description the transaction after the transition (for a refund, the refund) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StagingSpendResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    stagingRefundTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. A retry with the same key returns the stored result of the operation that already
+                 *     happened, without doing it again (contract section 7; the platform does not require one).
+                 *     The mock honours it on every write (POST, PUT, PATCH, DELETE), declared here or not: the
+                 *     first 2xx answer is stored with the change and replayed (`Idempotent-Replayed: true`) to the
+                 *     same program's requests with the same key, method, path and body for 24 hours on the mock's
+                 *     clock; the same key with another request, or while the first is still running, is 409;
+                 *     answers that are not 2xx are not stored. 1..255 visible ASCII characters.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description a card transaction's `transId` */
+                transId: components["parameters"]["TransId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StagingRefund"];
+            };
+        };
+        responses: {
+            /** @description the transaction after the transition (for a refund, the refund) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -29,14 +29,39 @@ function fieldName(path: string | undefined): string {
   return [where, ...rest].join('.');
 }
 
+const keyword = (i: ValidatorIssue) => (i.errorCode ?? '').split('.')[0]!;
+
+/** The body value an issue's path (`/body/a/b`) points at. */
+function bodyValue(req: Request, path: string): unknown {
+  const [where, ...keys] = path.split('/').filter(Boolean);
+  if (where !== 'body') return undefined;
+  return keys.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), req.body);
+}
+
+/**
+ * A field documented as "integer or digit string" (oneOf, contract 8.7): a string or number that
+ * breaks its own branch's rules is a constraint error; the other branch's type complaint and the
+ * oneOf summary would only confuse, so they are dropped for that field.
+ */
+function withoutOneOfNoise(issues: ValidatorIssue[], req: Request): ValidatorIssue[] {
+  const oneOfPaths = new Set(issues.filter((i) => keyword(i) === 'oneOf' && i.path).map((i) => i.path!));
+  const noise = (i: ValidatorIssue) => keyword(i) === 'oneOf' || keyword(i) === 'type';
+  // a value of a branch's type with a complaint of its own (a 12.5 has none: it stays a type error)
+  const settled = [...oneOfPaths].filter(
+    (p) => ['string', 'number'].includes(typeof bodyValue(req, p)) && issues.some((i) => i.path === p && !noise(i)),
+  );
+  if (!settled.length) return issues;
+  return issues.filter((i) => !(i.path && settled.includes(i.path) && noise(i)));
+}
+
 function fromValidator(err: HttpishError, req: Request): ApiError {
   const status = err.status ?? 500;
   if (status === 404) return new ApiError(404, messages.unknownRoute(req.method, req.path));
   if (status === 405) return new ApiError(405, messages.methodNotAllowed(req.method, req.path));
   if (status === 415) return new ApiError(415, messages.unsupportedMediaType);
-  const issues = err.errors ?? [];
+  const issues = withoutOneOfNoise(err.errors ?? [], req);
   const errors: FieldError[] = issues.map((i) => ({ field: fieldName(i.path), message: i.message ?? 'invalid' }));
-  const constraintOnly = issues.length > 0 && issues.every((i) => CONSTRAINT_KEYWORDS.has((i.errorCode ?? '').split('.')[0]!));
+  const constraintOnly = issues.length > 0 && issues.every((i) => CONSTRAINT_KEYWORDS.has(keyword(i)));
   return constraintOnly ? new ApiError(422, messages.constraint, errors) : new ApiError(400, messages.validation, errors);
 }
 

@@ -10,7 +10,7 @@ import {
   submitKyc,
   updateCardholderContact,
 } from '../domain/cardholders.js';
-import { paginate, type PageQuery } from '../domain/paging.js';
+import { paginate, type ListQuery } from '../domain/paging.js';
 import { callerOf } from '../gateway/gateway.js';
 import type { Cardholder } from '../store/state.js';
 import { idParam, mutate, type PlatformDeps } from './deps.js';
@@ -23,8 +23,8 @@ export function cardholdersRouter(deps: PlatformDeps): Router {
 
   router.get('/v2/cardholders', (req, res) => {
     const { program } = callerOf(res);
-    const q = req.query as PageQuery & { status?: number };
-    res.json({ status: 'success', ...paginate(listCardholders(deps.store.state, program.programId, q.status), q, cardholderView) });
+    const q = req.query as ListQuery & { status?: number };
+    res.json({ status: 'success', ...paginate(listCardholders(deps.store.state, program.programId, q), q, cardholderView) });
   });
 
   router.post('/v2/cardholders', async (req, res) => {

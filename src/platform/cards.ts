@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { activateCard, cardView, changePin, findCard, issueCard, sensitiveView, setCardStatus, updateCard } from '../domain/cards.js';
+import { activateCard, cardView, changePin, findCard, issueCard, listCards, sensitiveView, setCardStatus, updateCard } from '../domain/cards.js';
+import { paginate, type ListQuery } from '../domain/paging.js';
 import { recordDeposit } from '../domain/ledger.js';
 import { callerOf } from '../gateway/gateway.js';
 import type { Card } from '../store/state.js';
@@ -10,6 +11,11 @@ const cardBody = (c: Card) => ({ status: 'success' as const, ...cardView(c) });
 
 export function cardsRouter(deps: PlatformDeps): Router {
   const router = Router();
+
+  router.get('/v2/cards', (req, res) => {
+    const q = req.query as ListQuery & { issuerCardStatus?: number; cardholderId?: number };
+    res.json({ status: 'success', ...paginate(listCards(deps.store.state, callerOf(res).program.programId, q), q, cardView) });
+  });
 
   router.post('/v2/cards/virtual/:cardholderId', async (req, res) => {
     const { program } = callerOf(res);

@@ -9,7 +9,8 @@ export function otpRouter(deps: PlatformDeps): Router {
   router.post('/v2/otp/listeners', async (req, res) => {
     const { program } = callerOf(res);
     const l = await mutate(deps, (state, now) => subscribeOtp(state, program, req.body, deps.settings, now));
-    res.json({ status: 'success', token: l.token, expiresAt: l.expiresAt });
+    // as the 3-DS guide shows (contract 8.12); the listener still expires after otpListenerSeconds
+    res.json({ status: 'success', token: l.token, expiresAt: null });
   });
 
   // the OTP read answers as documented: `status` is the OTP state, not the envelope

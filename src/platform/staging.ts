@@ -3,10 +3,12 @@ import { decimalToMinor } from '../domain/amounts.js';
 import { forceKycOutcome } from '../domain/cardholders.js';
 import { recordDeposit } from '../domain/ledger.js';
 import { challengeCard } from '../domain/otp.js';
+import { clearTransaction, completeTransaction, failTransaction, refundTransaction, reverseTransaction } from '../domain/card-lifecycle.js';
 import { replyToBankAccountSms } from '../staging/bank-accounts.js';
 import { simulateSpend, transactionView } from '../domain/transactions.js';
 import { ApiError, messages } from '../http/errors.js';
 import { callerOf } from '../gateway/gateway.js';
+import type { CardTransaction, State } from '../store/state.js';
 import { depositView } from './deposits.js';
 import { idParam, mutate, type PlatformDeps } from './deps.js';
 
@@ -37,6 +39,21 @@ export function stagingRouter(deps: PlatformDeps): Router {
     const t = await mutate(deps, (state, now) => simulateSpend(state, program, idParam(req.params.cardId), req.body, now));
     res.json({ status: 'success', transaction: transactionView(t) });
   });
+
+  // the card-transaction lifecycle (contract 8.3): each answers the transaction after the transition
+  type Transition = (state: State, programId: number, transId: string, body: { amount?: string; reason?: string }, now: number) => CardTransaction;
+  const transition = (name: string, run: Transition) =>
+    router.post(`/v2/staging/transactions/:transId/${name}`, async (req, res) => {
+      const { program } = callerOf(res);
+      const t = await mutate(deps, (state, now) => run(state, program.programId, req.params.transId as string, req.body ?? {}, now));
+      res.json({ status: 'success', transaction: transactionView(t) });
+    });
+  const optionalAmount = (body: { amount?: string }) => (body.amount === undefined ? undefined : decimalToMinor(body.amount));
+  transition('clear', (state, programId, transId, body) => clearTransaction(state, programId, transId, optionalAmount(body)));
+  transition('complete', (state, programId, transId) => completeTransaction(state, programId, transId));
+  transition('reverse', (state, programId, transId, _body, now) => reverseTransaction(state, programId, transId, now));
+  transition('error', (state, programId, transId, body, now) => failTransaction(state, programId, transId, body.reason, now));
+  transition('refund', (state, programId, transId, body, now) => refundTransaction(state, programId, transId, optionalAmount(body), now));
 
   // a detected bank deposit of an exact amount: same clearing as a bank-deposit notification
   for (const type of ['card', 'wallet'] as const) {

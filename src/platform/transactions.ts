@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { paginate, type PageQuery } from '../domain/paging.js';
+import { paginate } from '../domain/paging.js';
 import {
   feeView,
   listCardTransactions,
@@ -12,20 +12,20 @@ import {
 import { callerOf } from '../gateway/gateway.js';
 import type { PlatformDeps } from './deps.js';
 
-type ListQuery = EventQuery & PageQuery;
+type ListQuery = EventQuery;
 
-/** The three event lists, newest first, with the filters of TXN. Mounted before the card and wallet routers: `/v2/cards/transactions` is not a card id. */
+/** The three event lists, newest first by default, with the filters of TXN. Mounted before the card and wallet routers: `/v2/cards/transactions` is not a card id. */
 export function transactionsRouter(deps: PlatformDeps): Router {
   const router = Router();
 
   router.get('/v2/cards/transactions', (req, res) => {
     const q = req.query as ListQuery;
-    res.json({ status: 'success', ...paginate(listCardTransactions(deps.store.state, callerOf(res).program.programId, q), q, transactionView) });
+    res.json({ status: 'success', ...paginate(listCardTransactions(deps.store.state, callerOf(res).program.programId, q, deps.clock.now()), q, transactionView) });
   });
 
   router.get('/v2/cards/fees', (req, res) => {
     const q = req.query as ListQuery;
-    res.json({ status: 'success', ...paginate(listFees(deps.store.state, callerOf(res).program.programId, q), q, feeView) });
+    res.json({ status: 'success', ...paginate(listFees(deps.store.state, callerOf(res).program.programId, q, deps.clock.now()), q, feeView) });
   });
 
   router.get('/v2/wallets/transactions', (req, res) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { createWallet, findWallet, listWallets, recordDeposit, transfer, transferView, walletView } from '../domain/ledger.js';
-import { paginate, type PageQuery } from '../domain/paging.js';
+import { paginate, type ListQuery } from '../domain/paging.js';
 import { callerOf } from '../gateway/gateway.js';
 import { depositView } from './deposits.js';
 import { idParam, mutate, type PlatformDeps } from './deps.js';
@@ -9,7 +9,8 @@ export function walletsRouter(deps: PlatformDeps): Router {
   const router = Router();
 
   router.get('/v2/wallets', (req, res) => {
-    res.json({ status: 'success', ...paginate(listWallets(deps.store.state, callerOf(res).program.programId), req.query as PageQuery, walletView) });
+    const q = req.query as ListQuery;
+    res.json({ status: 'success', ...paginate(listWallets(deps.store.state, callerOf(res).program.programId, q), q, walletView) });
   });
 
   router.post('/v2/wallets', async (req, res) => {

@@ -26,6 +26,8 @@ export interface Program {
   /** ceiling of every cardholder and card limit, minor units */
   transactionLimit: number;
   threeDSEnabled: boolean;
+  /** cardholders may use SumSub (sumsubEnabled 1) only on a program with it (contract 8.13); absent in older data: false */
+  sumsubEnabled?: boolean;
   rateLimit: RateLimit;
   createdAt: number;
   /** where certificate expiry reminders are POSTed (control plane); absent or null: none are sent */
@@ -165,7 +167,7 @@ export interface Card {
   expMonth: number;
   expYear: number;
   cvv: string;
-  /** 4 digits once set (activation or PIN change) */
+  /** 4 digits; a new card's is the last four of its PAN (null in older data means the same) */
   pin: string | null;
   cardStatus: CardApproval;
   issuerCardStatus: IssuerCardStatus;
@@ -204,6 +206,9 @@ export interface Deposit {
   amount: number | null;
   transactionReference: string | null;
   senderAccountName: string | null;
+  /** absent in data written before the documented trace fields (contract 8.6) */
+  senderAccountNumber?: string | null;
+  senderRoutingNumber?: string | null;
   transactionDate: string | null;
   source: 'bank-deposit' | 'staging';
   createdAt: number;
@@ -224,7 +229,10 @@ export interface Transfer {
   createdAt: number;
 }
 
-export type CardTransactionStatus = 'authorized' | 'cleared' | 'settled' | 'declined';
+/** 1 Pending (authorized, held), 2 Cleared, 3 Completion (settled), 4 Declined (or reversed), 5 Error (contract 8.3) */
+export type CardTransactionStatus = 1 | 2 | 3 | 4 | 5;
+/** INFERRED values: 1 Purchase, 2 ATM withdrawal, 3 Refund */
+export type CardTransactionType = 1 | 2 | 3;
 
 /** A card spend event; amounts in minor units here, decimal strings in the API. */
 export interface CardTransaction {
@@ -240,6 +248,11 @@ export interface CardTransaction {
   merchantAmount: number;
   merchantCurrency: string;
   status: CardTransactionStatus;
+  type: CardTransactionType;
+  /** minor units authorized; `amount` is the posted amount (the same until clearing says otherwise) */
+  authorizedAmount: number;
+  /** minor units of the fee charged with it (held with the amount until completion) */
+  fee: number;
   declineReason: string | null;
   createdAt: number;
 }
