@@ -8,9 +8,10 @@ const PRESETS = [['+1 hour', 3600], ['+1 day', 86400], ['+5 days', 5 * 86400], [
 
 export function ClockPanel() {
   const clock = useApi('/_mock/clock', 1000);
+  const pending = useApi('/_mock/clock/pending?limit=50', 2000);
   const { result, run } = useAction();
   const [when, setWhen] = useState('');
-  const act = (label, method, path, body) => run(label, () => api(method, path, body).then((r) => { clock.reload(); return r; }), controlCurl(method, path, body));
+  const act = (label, method, path, body) => run(label, () => api(method, path, body).then((r) => { clock.reload(); pending.reload(); return r; }), controlCurl(method, path, body));
   const c = clock.data;
   return html`<div class="row">
     <div class="card grow" data-testid="clock">
@@ -22,8 +23,8 @@ export function ClockPanel() {
         <button disabled=${!when} onClick=${() => act('set the clock', 'PUT', '/_mock/clock', { now: Math.floor(new Date(`${when}Z`).getTime() / 1000) })}>set (UTC)</button>
         <button onClick=${() => act('back to real time', 'DELETE', '/_mock/clock')}>back to real time</button>
       </div>
-      ${c?.pending && html`<h3>Pending timed events</h3><${Json} value=${c.pending} />`}
-      ${c && !c.pending && html`<p class="muted">Deposits clear and OTP codes expire on this clock; advance it to see them happen.</p>`}
+      ${pending.data?.items?.length > 0 && html`<h3 data-testid="clock-pending">Pending timed events (${pending.data.total})</h3><${Json} value=${pending.data.items} />`}
+      ${pending.data && !pending.data.items?.length && html`<p class="muted">Nothing pending: deposits clear and OTP codes expire on this clock; advance it to see them happen.</p>`}
     </div>
     <div class="grow"><${Result} result=${result} /></div></div>`;
 }
