@@ -2,20 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, defaults, loadConfig, splitExecArgs, type Config } from '../config.js';
-import { startMock } from '../mock.js';
+import { ConfigError, loadConfig, splitExecArgs } from '../config.js';
+import { embeddedDefaults, startMock } from '../mock.js';
 import { readyEnv, readyInfo } from '../ready.js';
 import { writeReadyFile } from './ready-file.js';
-
-/** exec starts on free ports, in memory, with cached certificates and quiet, unless told otherwise. */
-export const execDefaults: Config = Object.freeze({
-  ...defaults,
-  port: 0,
-  controlPort: 0,
-  dataFile: null,
-  certsDir: path.join(os.tmpdir(), 'axys-mock', 'certs'),
-  logLevel: 'silent',
-}) as Config;
 
 function parseThreshold(raw: string | undefined): number | null {
   if (raw === undefined) return null;
@@ -33,7 +23,7 @@ const say = (text: string) => process.stderr.write(`axys-mock exec: ${text}\n`);
 export async function exec(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { mockArgs, minCoverage, command } = splitExecArgs(argv);
   const threshold = parseThreshold(minCoverage);
-  const config = loadConfig(mockArgs, env, execDefaults);
+  const config = loadConfig(mockArgs, env, embeddedDefaults) // exec starts like an embedded mock: free ports, in memory, quiet;
   if (config === 'help' || config === 'version') throw new ConfigError('exec takes the mock options, --min-coverage and then -- <command>');
   const scratch = config.readyFile ? null : mkdtempSync(path.join(os.tmpdir(), 'axys-mock-exec-'));
   const readyFile = config.readyFile ?? path.join(scratch!, 'ready.json');
