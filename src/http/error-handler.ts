@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError, messages, type FieldError } from './errors.js';
+import { closeIfBodyUnread } from './unread-body.js';
 
 interface ValidatorIssue {
   path?: string;
@@ -97,6 +98,7 @@ export function errorHandler(log: ErrorLogger) {
 
 /** Writes the contract's error body; only the error handler and the fault layer (which answers in its stead) call it. */
 export function sendError(res: Response, apiError: ApiError): void {
+  closeIfBodyUnread(res.req, res);
   for (const [k, v] of Object.entries(apiError.headers ?? {})) res.setHeader(k, v);
   res.status(apiError.status).json({
     status: 'error',
