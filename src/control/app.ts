@@ -1,6 +1,7 @@
-import express, { Router, type Express } from 'express';
+import { Router, type Express } from 'express';
 import { baseApp } from '../http/base-app.js';
 import { errorHandler } from '../http/error-handler.js';
+import { jsonBody } from '../http/json-body.js';
 import { ApiError } from '../http/errors.js';
 import { FixturesError } from '../store/fixtures.js';
 import { requestId } from '../http/request-id.js';
@@ -48,7 +49,7 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(uiRouter(deps));
   app.use(webhookSinkReceiver(deps));
   app.use(controlAuth(deps.controlToken));
-  app.use(express.json({ limit: '10mb' }));
+  app.use(jsonBody({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
   for (const router of [healthRouter, programsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, webhookSinkRouter, faultsRouter, stateRouter, stagingControlRouter, platformCallRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));

@@ -1,8 +1,9 @@
-import express, { type Express, type RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
 import { gateway, type GatewayDeps } from '../gateway/gateway.js';
 import { baseApp } from '../http/base-app.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
+import { jsonBody } from '../http/json-body.js';
 import { ApiError, messages } from '../http/errors.js';
 import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
@@ -46,7 +47,7 @@ export function createPlatformApp(deps: PlatformAppDeps): Express {
   if (deps.rateLimit) app.use(deps.rateLimit);
   if (deps.faults) app.use(deps.faults);
   app.use('/v2/staging', stagingOnly);
-  app.use(express.json({ limit: '256kb', verify: countBodyBytes }));
+  app.use(jsonBody({ limit: '256kb', verify: countBodyBytes }));
   if (deps.idempotency) app.use(deps.idempotency);
   app.use(specValidator(platformSpecPath, deps.validateResponses));
   const platform = { store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks };

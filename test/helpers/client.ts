@@ -23,8 +23,8 @@ export interface ClientOptions {
 
 export interface RequestOptions {
   body?: unknown;
-  /** raw body text, sent as is (garbage JSON tests) */
-  raw?: string;
+  /** raw body text or bytes, sent as is (garbage JSON tests) */
+  raw?: string | Buffer;
   headers?: Record<string, string>;
   /** give up (reject with code 'CLIENT_TIMEOUT') when no response arrived within this many ms */
   timeoutMs?: number;
