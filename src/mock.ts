@@ -161,7 +161,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const certificates = new CertificateService(certs, () => store.state, clock);
   const timeline = new Timeline(store, clock, certificates, webhooks);
   const faults = new FaultEngine();
-  const rateLimiter = new RateLimiter();
+  const rateLimiter = new RateLimiter(() => clock.elapsedMs());
   const snapshots = new Snapshots();
   const programSnapshots = new ProgramSnapshots();
   const operations = platformOperations();

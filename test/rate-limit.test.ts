@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Clock } from '../src/clock.js';
 import { RateLimiter } from '../src/gateway/rate-limit.js';
 import { messages } from '../src/http/errors.js';
 import { apiClient, controlClient } from './helpers/client.js';
@@ -17,35 +17,48 @@ async function setRateLimit(programId: number, requestsPerSecond: number, burst:
   expect(res.body.rateLimit).toEqual({ requestsPerSecond, burst });
 }
 
+const remaining = (r: { headers: Record<string, unknown> }) => r.headers['x-ratelimit-remaining'];
+
 describe('the token bucket per API key', () => {
+  // a frozen clock refills nothing, so every count below is exact
+  beforeEach(async () => {
+    expect((await control().put('/_mock/clock', { frozen: true })).body.frozen).toBe(true);
+  });
+
   it('answers every identified request with X-RateLimit-* headers', async () => {
     await setRateLimit(1, 10, 5);
     const res = await api().get(approved);
     expect(res.status).toBe(200);
     expect(res.headers['x-ratelimit-limit']).toBe('5');
     expect(res.headers['x-ratelimit-remaining']).toBe('4');
-    expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(1);
+    // one token short at 10 per second
+    expect(res.headers['x-ratelimit-reset']).toBe('1');
   });
 
-  it('a burst beyond the bucket gets 429 with Retry-After; after waiting it, the request succeeds', async () => {
+  it('a burst beyond the bucket gets 429 with Retry-After, and the journal says why', async () => {
     await setRateLimit(1, 0.5, 3);
     const burst = await Promise.all(Array.from({ length: 6 }, () => api().get(approved)));
-    const ok = burst.filter((r) => r.status === 200);
-    const limited = burst.filter((r) => r.status === 429);
-    // 3 tokens, refilled at 1 per 2 s: whatever the machine's speed, at most 5 of 6 pass in under 4 s
-    expect(ok.length).toBeGreaterThanOrEqual(3);
-    expect(limited.length).toBeGreaterThanOrEqual(1);
-    expect(ok.length + limited.length).toBe(6);
-    const refused = limited[0]!;
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
+    expect(burst.filter((r) => r.status === 200).map(remaining).sort()).toEqual(['0', '1', '2']);
+    const refused = burst.find((r) => r.status === 429)!;
     expect(refused.body).toEqual({ status: 'error', message: messages.tooManyRequests });
-    expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    // one token at 0.5 per second
+    expect(refused.headers['retry-after']).toBe('2');
     expect(refused.headers['x-ratelimit-remaining']).toBe('0');
     expect(refused.headers['x-ratelimit-limit']).toBe('3');
+    expect(refused.headers['x-ratelimit-reset']).toBe('6');
     const journal = await control().get('/_mock/requests?status=429');
+    expect(journal.body.items).toHaveLength(3);
     expect(journal.body.items[0]).toMatchObject({ decision: 'rate_limited', status: 429, programId: 1, reason: 'bucket of 3 at 0.5/s is empty' });
+  });
 
-    await sleep(Number(refused.headers['retry-after']) * 1000);
+  it('advancing the clock refills nothing; a frozen clock refills nothing', async () => {
+    await setRateLimit(1, 1000, 1);
     expect((await api().get(approved)).status).toBe(200);
+    await control().post('/_mock/clock/advance', { seconds: 3600 });
+    const refused = await api().get(approved);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
   });
 
   it('keeps a bucket per API key: another key of the same program still gets through', async () => {
@@ -111,4 +124,30 @@ describe('RateLimiter arithmetic (real time injected)', () => {
     expect(limiter.take('k', { requestsPerSecond: 0.1, burst: 1 }, 10_000)).toMatchObject({ allowed: true, remaining: 0, resetSeconds: 10 });
     expect(limiter.take('k', { requestsPerSecond: 0.1, burst: 1 }, 10_001)).toMatchObject({ allowed: false, retryAfter: 10 });
   });
+});
+
+describe('RateLimiter on the mock clock\'s running time', () => {
+  it('refills as real time passes, not while frozen, and not on a jump', () => {
+    let wall = 1_700_000_000_000;
+    let mono = 5_000;
+    const clock = new Clock({ wallMs: () => wall, monotonicMs: () => mono });
+    const limiter = new RateLimiter(() => clock.elapsedMs());
+    const limit = { requestsPerSecond: 1, burst: 1 };
+    const take = () => limiter.take('k', limit);
+    expect(take()).toMatchObject({ allowed: true, remaining: 0 });
+    expect(take()).toMatchObject({ allowed: false, retryAfter: 1 });
+    clock.advance(3600);
+    expect(take()).toMatchObject({ allowed: false, retryAfter: 1 });
+    clock.freeze();
+    wall += 10_000;
+    mono += 10_000;
+    expect(take()).toMatchObject({ allowed: false, retryAfter: 1 });
+    clock.unfreeze();
+    mono += 999;
+    expect(take()).toMatchObject({ allowed: false, retryAfter: 1 });
+    mono += 1;
+    wall += 1000;
+    expect(take()).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
 });

@@ -90,6 +90,10 @@ export function createControlClient(controlUrl: string, token: string | null = n
       get: () => call<ClockReading>('GET', '/_mock/clock'),
       advance: (seconds: number) => call<ClockReading>('POST', '/_mock/clock/advance', { seconds }),
       set: (now: number) => call<ClockReading>('PUT', '/_mock/clock', { now }),
+      /** Stop the clock (at `now` if given): timestamps, expiries and rate buckets stand still. */
+      freeze: (now?: number) => call<ClockReading>('PUT', '/_mock/clock', now === undefined ? { frozen: true } : { now, frozen: true }),
+      /** Let a frozen clock run again from where it stands. */
+      unfreeze: () => call<ClockReading>('PUT', '/_mock/clock', { frozen: false }),
       /** Back to real time. */
       reset: () => call<ClockReading>('DELETE', '/_mock/clock'),
     },

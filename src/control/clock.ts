@@ -1,5 +1,8 @@
 import { Router, type Response } from 'express';
+import type { components } from '../generated/control.js';
 import type { ControlDeps } from './deps.js';
+
+type ClockSet = components['schemas']['ClockSet'];
 
 /** The mock's clock (contract section 5): tests move time instead of sleeping. */
 export function clockRouter(deps: ControlDeps): Router {
@@ -26,8 +29,12 @@ export function clockRouter(deps: ControlDeps): Router {
     await answer(res);
   });
 
+  // {"now"} jumps, {"frozen"} stops or restarts the clock; both: freeze at that time
   router.put('/_mock/clock', async (req, res) => {
-    deps.clock.set((req.body as { now: number }).now);
+    const { now, frozen } = req.body as ClockSet;
+    if (frozen === true) deps.clock.freeze();
+    if (now !== undefined) deps.clock.set(now);
+    if (frozen === false) deps.clock.unfreeze();
     await answer(res);
   });
 

@@ -6,7 +6,7 @@ import { callerOf, keyHint } from './gateway.js';
 
 interface Bucket {
   tokens: number;
-  /** performance.now() of the last refill */
+  /** the time source's milliseconds at the last refill */
   at: number;
   limit: RateLimit;
 }
@@ -24,14 +24,17 @@ export interface RateVerdict {
 }
 
 /**
- * A token bucket per API key (contract section 3, step 5). Tokens refill on real time
- * (performance.now), not on the mock's clock: a client that really waits Retry-After gets through,
- * and advancing the mock's clock refills nothing. A changed rate limit starts a full bucket.
+ * A token bucket per API key (contract section 3, step 5). Tokens refill on the injected monotonic
+ * time (the mock passes its clock's running time: real time that stands still while the clock is
+ * frozen, and that advancing the clock does not move), so a client that really waits Retry-After
+ * gets through and a jump of the mock's clock refills nothing. A changed rate limit starts a full bucket.
  */
 export class RateLimiter {
   #buckets = new Map<string, Bucket>();
 
-  take(apiKey: string, limit: RateLimit, now = performance.now()): RateVerdict {
+  constructor(private readonly nowMs: () => number = () => performance.now()) {}
+
+  take(apiKey: string, limit: RateLimit, now = this.nowMs()): RateVerdict {
     let bucket = this.#buckets.get(apiKey);
     if (!bucket || bucket.limit.burst !== limit.burst || bucket.limit.requestsPerSecond !== limit.requestsPerSecond) {
       bucket = { tokens: limit.burst, at: now, limit: { ...limit } };

@@ -414,22 +414,27 @@ export interface paths {
         };
         /**
          * The mock's clock
-         * @description Real time plus an offset (contract section 5). Every timestamp, OTP and listener expiry and
-         *     deposit clearing reads it, so tests move time instead of sleeping. The offset is not stored: a
-         *     restart and `POST /_mock/reset` go back to real time.
+         * @description Real time plus an offset, or frozen at an instant (contract section 5). Every timestamp, OTP
+         *     and listener expiry and deposit clearing reads it, so tests move time instead of sleeping. The
+         *     offset and the freeze are not stored: a restart and `POST /_mock/reset` go back to real,
+         *     running time.
          */
         get: operations["getClock"];
         /**
-         * Jump to a time
-         * @description Sets now to `now` (Unix seconds); time keeps running from there. Going back is allowed (what
-         *     already happened stays: cleared deposits do not un-clear). Deposits due under the new time
-         *     clear at once.
+         * Jump to a time, freeze or unfreeze
+         * @description Sets now to `now` (Unix seconds); time keeps running from there, unless the clock is frozen.
+         *     Going back is allowed (what already happened stays: cleared deposits do not un-clear).
+         *     Deposits due under the new time clear at once. `{"frozen": true}` stops the clock (with `now`:
+         *     at that time), so timestamps, expiries and rate buckets stand still and tests can assert exact
+         *     values; an advance or a set moves a frozen clock and it stays frozen; `{"frozen": false}` lets
+         *     it run again from where it stands; `DELETE /_mock/clock` and `POST /_mock/reset` go back to
+         *     real, running time.
          */
         put: operations["setClock"];
         post?: never;
         /**
          * Back to real time
-         * @description Drops the offset.
+         * @description Drops the offset and unfreezes.
          */
         delete: operations["resetClock"];
         options?: never;
@@ -541,8 +546,9 @@ export interface paths {
         get?: never;
         /**
          * Set the rate limit of a program
-         * @description Replaces the token bucket setting of every API key of the program. Buckets restart full with
-         *     the new setting. Tokens refill on real time, not on the mock's clock.
+         * @description Replaces the token bucket setting of every API key of the program. Its buckets restart full,
+         *     also when the new setting equals the old one or an earlier one. Tokens refill on real time,
+         *     not on the mock's clock's jumps; while the clock is frozen they do not refill.
          */
         put: operations["replaceProgramRateLimit"];
         post?: never;
@@ -1333,10 +1339,20 @@ export interface components {
             iso: string;
             /** @description how far the mock's clock is from real time */
             offsetSeconds: number;
+            /**
+             * @description true while the clock stands still (`PUT /_mock/clock {"frozen": true}`): `now` does not move
+             *     and rate buckets do not refill until an advance, a set, `{"frozen": false}` or `DELETE`.
+             */
+            frozen: boolean;
         };
         ClockSet: {
             /** @description Unix seconds (up to 2100-01-01) */
-            now: number;
+            now?: number;
+            /**
+             * @description true stops the clock (at `now` if given, else where it is); false lets it run again from
+             *     where it stands. Left out: the clock keeps its state.
+             */
+            frozen?: boolean;
         };
         ClockAdvance: {
             seconds: number;
