@@ -241,6 +241,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     timeline,
     reset,
     replaceState,
+    restartRateBuckets: (apiKeys) => rateLimiter.restart(apiKeys),
   });
   const controlServer = http.createServer(controlApp);
 

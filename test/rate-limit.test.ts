@@ -61,6 +61,17 @@ describe('the token bucket per API key', () => {
     expect(refused.headers['retry-after']).toBe('1');
   });
 
+  it('setting the rate limit refills the buckets, also back to a value they had (README drill 3 run twice)', async () => {
+    for (const round of [1, 2]) {
+      await setRateLimit(1, 2, 3);
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => api().get(approved).then((r) => r.status)));
+      expect(statuses.sort(), `round ${round}`).toEqual([200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+      await setRateLimit(1, 100, 200);
+    }
+    await setRateLimit(1, 2, 3);
+    expect(remaining(await api().get(approved))).toBe('2');
+  });
+
   it('keeps a bucket per API key: another key of the same program still gets through', async () => {
     await setRateLimit(1, 0.01, 1);
     expect((await api().get(approved)).status).toBe(200);
@@ -150,4 +161,12 @@ describe('RateLimiter on the mock clock\'s running time', () => {
     expect(take()).toMatchObject({ allowed: true, remaining: 0 });
   });
 
+  it('restart gives the named keys a full bucket and leaves the others', () => {
+    const limiter = new RateLimiter(() => 0);
+    const limit = { requestsPerSecond: 1, burst: 2 };
+    for (const key of ['a', 'a', 'b', 'b']) limiter.take(key, limit);
+    limiter.restart(['a']);
+    expect(limiter.take('a', limit)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(limiter.take('b', limit)).toMatchObject({ allowed: false });
+  });
 });

@@ -40,6 +40,8 @@ export interface ControlDeps {
   timeline: Timeline;
   /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
+  /** the next request of each of these API keys starts a full rate bucket */
+  restartRateBuckets(apiKeys: Iterable<string>): void;
   /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */
   replaceState(next: State): Promise<void>;
 }

@@ -66,6 +66,8 @@ export function programsRouter(deps: ControlDeps): Router {
     await deps.store.transact((draft) => {
       findProgram(draft, programId).rateLimit = { requestsPerSecond, burst };
     });
+    // full buckets also when the setting is one the buckets already had (README drill 3 run twice)
+    deps.restartRateBuckets(state().apiKeys.filter((k) => k.programId === programId).map((k) => k.apiKey));
     res.json(programView(state(), findProgram(state(), programId)));
   });
 

@@ -55,6 +55,11 @@ export class RateLimiter {
     return verdict;
   }
 
+  /** The next request of these keys starts a full bucket (a program's rate limit was set, even to the value it had). */
+  restart(apiKeys: Iterable<string>): void {
+    for (const apiKey of apiKeys) this.#buckets.delete(apiKey);
+  }
+
   clear(): void {
     this.#buckets.clear();
   }
