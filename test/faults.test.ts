@@ -302,6 +302,27 @@ describe('X-Mock-Fault request header', () => {
     expect(res.body.message).toContain('X-Mock-Fault takes one fault');
   });
 
+  it.each([
+    ['503;__proto__=1;constructor=2', 'status 503 takes only ;retry-after, not "__proto__"'],
+    ['503;retry-after=soon', 'retry-after must be a whole number, got "soon"'],
+    ['delay=100;jitter=x', 'jitter must be a whole number, got "x"'],
+    ['503;colour=red', 'status 503 takes only ;retry-after, not "colour"'],
+    ['503;retry-after=1;retry-after=2', 'parameter "retry-after" is given more than once'],
+    ['delay=100;retry-after=1', 'delay takes only ;jitter, not "retry-after"'],
+    ['reset;jitter=5', 'reset takes no parameters, not "jitter"'],
+    ['503;retry-after', 'parameter "retry-after" has no value (name=value)'],
+    ['delay=900000', 'delay must be at most 300000, got 900000'],
+    ['after-commit=503;prototype=1', 'status 503 takes only ;retry-after, not "prototype"'],
+  ])('%s: 400 that spells the grammar and names the problem, nothing changed', async (value, problem) => {
+    const before = JSON.stringify(mock().store.state);
+    const res = await api().post('/v2/cardholders', cardholderBody({ emailAdr: 'header.refused@example.com' }), { headers: { 'X-Mock-Fault': value } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('X-Mock-Fault takes one fault');
+    expect(res.body.errors).toEqual([{ field: 'headers.x-mock-fault', message: problem }]);
+    expect(JSON.stringify(mock().store.state)).toBe(before);
+    expect((await api().get(approved)).status).toBe(200);
+  });
+
   it('is ignored when FAULT_HEADER is off', async () => {
     const quiet = await startMock({ faultHeader: false });
     try {
