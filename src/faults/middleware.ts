@@ -1,8 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock.js';
-import { callerOf } from '../gateway/gateway.js';
-import { recordStep } from '../journal/chain.js';
+import { contextOf } from '../http/context.js';
 import { sendError } from '../http/error-handler.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { Store } from '../store/store.js';
@@ -74,12 +73,12 @@ function afterCommit(then: FinalFault, req: Request, res: Response, engine: Faul
   };
 }
 
-function choose(deps: FaultDeps, req: Request, res: Response): ChosenFault | null {
+function choose(deps: FaultDeps, req: Request): ChosenFault | null {
   const header = deps.headerEnabled ? req.get('x-mock-fault') : undefined;
   if (header !== undefined) return { id: HEADER_FAULT_ID, fault: parseFaultHeader(header), jitter: Math.random };
   const rules = deps.store.state.faults; // read only: a request never writes the state here
   if (!rules?.length) return null;
-  const { program, apiKey } = callerOf(res);
+  const { program, apiKey } = contextOf(req).caller;
   return deps.engine.choose(rules, { method: req.method, path: req.path, programId: program.programId, apiKey: apiKey.apiKey }, deps.clock.now());
 }
 
@@ -88,18 +87,19 @@ export function faultInjection(deps: FaultDeps): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     let chosen: ChosenFault | null;
     try {
-      chosen = choose(deps, req, res);
+      chosen = choose(deps, req);
     } catch (e) {
       return next(e);
     }
     if (!chosen) return next();
     const { fault } = chosen;
-    res.locals.fault = chosen.id;
-    res.locals.reason = describeFault(fault);
-    recordStep(res, {
+    const ctx = contextOf(req);
+    ctx.fault = chosen.id;
+    ctx.reason = describeFault(fault);
+    ctx.record({
       step: 'fault',
       outcome: 'fired',
-      detail: `${chosen.id === HEADER_FAULT_ID ? 'X-Mock-Fault header' : `rule ${chosen.id}`}: ${res.locals.reason as string}`,
+      detail: `${chosen.id === HEADER_FAULT_ID ? 'X-Mock-Fault header' : `rule ${chosen.id}`}: ${ctx.reason}`,
       facts: { rule: chosen.id, type: fault.type },
     });
     res.setHeader('X-Mock-Fault', chosen.id);
@@ -108,7 +108,7 @@ export function faultInjection(deps: FaultDeps): RequestHandler {
       deps.engine.later(fault.ms + jitter, () => next());
       return;
     }
-    res.locals.decision = 'fault';
+    ctx.refuse('fault');
     if (fault.type === 'after-commit') {
       afterCommit(fault.then, req, res, deps.engine);
       return next();

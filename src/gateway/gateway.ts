@@ -1,10 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
+import { contextOf, type Decision, type RequestContext } from '../http/context.js';
 import { ApiError, messages } from '../http/errors.js';
-import { recordStep } from '../journal/chain.js';
-import type { Decision } from '../journal/journal.js';
-import { markGatewayDone } from '../journal/recorder.js';
-import type { ApiKeyRecord, Program, State } from '../store/state.js';
+import type { State } from '../store/state.js';
 import { fcrdnsCheck, type HostResolver } from './fcrdns.js';
 import { allowlistEntry, normalizeIp } from './ip.js';
 import { peerIdentity } from './peer.js';
@@ -17,14 +15,9 @@ export interface GatewayDeps {
   resolver: HostResolver;
 }
 
-export interface Caller {
-  program: Program;
-  apiKey: ApiKeyRecord;
-  ip: string;
-}
-
-function refuse(res: Response, decision: Decision, error: ApiError): ApiError {
-  res.locals.decision = decision;
+function refuse(ctx: RequestContext, decision: Decision, error: ApiError): ApiError {
+  ctx.gatewayDone();
+  ctx.refuse(decision);
   return error;
 }
 
@@ -35,59 +28,42 @@ export function keyHint(apiKey: string): string {
 
 /**
  * The documented checks after the handshake, in order: allowlist, FCrDNS, X-API-Key (contract
- * section 3). Each one is written to the request's decision chain, with what it compared.
+ * section 3). Each one is written to the request's decision chain, with what it compared. Answers
+ * the refusal (an ApiError) or null once the caller is identified on the context; synchronous unless
+ * the program checks FCrDNS.
  */
-export function gateway(deps: GatewayDeps): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const ip = normalizeIp(req.socket.remoteAddress ?? '');
-    const identity = peerIdentity(req.socket as TLSSocket);
-    const state = deps.state();
-    const programId = identity ? deps.certificateOwner(identity.serial) : undefined;
-    const program = programId === undefined ? undefined : state.programs.find((p) => p.programId === programId);
-    if (!identity || !program) {
-      // A certificate of our CA that belongs to no program: nothing is configured for it.
-      recordStep(res, {
-        step: 'tls',
-        outcome: 'fail',
-        detail: identity ? `certificate ${identity.serial} (${identity.domains.join(', ')}) belongs to no program` : 'no client certificate on this connection',
-        facts: { serial: identity?.serial ?? null, names: identity?.domains ?? [] },
-      });
-      markGatewayDone(res);
-      return next(refuse(res, 'unknown_certificate', new ApiError(403, messages.ipNotAuthorized)));
-    }
-    res.locals.programId = program.programId;
-    recordStep(res, {
+export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContext): ApiError | null | Promise<ApiError | null> {
+  const ip = normalizeIp(req.socket.remoteAddress ?? '');
+  const identity = peerIdentity(req.socket as TLSSocket);
+  const state = deps.state();
+  const programId = identity ? deps.certificateOwner(identity.serial) : undefined;
+  const program = programId === undefined ? undefined : state.programs.find((p) => p.programId === programId);
+  if (!identity || !program) {
+    // A certificate of our CA that belongs to no program: nothing is configured for it.
+    ctx.record({
       step: 'tls',
-      outcome: 'pass',
-      detail: `certificate ${identity.serial} (${identity.domains.join(', ')}) of program ${program.programId}`,
-      facts: { serial: identity.serial, names: identity.domains, programId: program.programId },
+      outcome: 'fail',
+      detail: identity ? `certificate ${identity.serial} (${identity.domains.join(', ')}) belongs to no program` : 'no client certificate on this connection',
+      facts: { serial: identity?.serial ?? null, names: identity?.domains ?? [] },
     });
-    const entry = allowlistEntry(program.allowlist, ip);
-    recordStep(res, {
-      step: 'allowlist',
-      outcome: entry === null ? 'fail' : 'pass',
-      detail: entry === null ? `caller ${ip} is in none of ${program.allowlist.join(', ') || '(an empty allowlist)'}` : `caller ${ip} is inside ${entry}`,
-      facts: { ip, entry, allowlist: program.allowlist },
-    });
-    if (entry === null) {
-      markGatewayDone(res);
-      return next(refuse(res, 'ip_not_allowlisted', new ApiError(403, messages.ipNotAuthorized)));
-    }
-    if (program.fcrdns) {
-      const { confirmed, reverse } = await fcrdnsCheck(ip, identity.domains, deps.resolver);
-      recordStep(res, {
-        step: 'fcrdns',
-        outcome: confirmed ? 'pass' : 'fail',
-        detail: confirmed
-          ? `${ip} reverses to ${confirmed}, which resolves back to ${ip}`
-          : `${ip} reverses to ${reverse.join(', ') || 'no name'}; none is a certificate name that resolves back to it`,
-        facts: { ip, reverse, confirmed, certificateNames: identity.domains },
-      });
-      if (!confirmed) {
-        markGatewayDone(res);
-        return next(refuse(res, 'fcrdns_failed', new ApiError(403, messages.ipNotAuthorized)));
-      }
-    }
+    return refuse(ctx, 'unknown_certificate', new ApiError(403, messages.ipNotAuthorized));
+  }
+  ctx.programId = program.programId;
+  ctx.record({
+    step: 'tls',
+    outcome: 'pass',
+    detail: `certificate ${identity.serial} (${identity.domains.join(', ')}) of program ${program.programId}`,
+    facts: { serial: identity.serial, names: identity.domains, programId: program.programId },
+  });
+  const entry = allowlistEntry(program.allowlist, ip);
+  ctx.record({
+    step: 'allowlist',
+    outcome: entry === null ? 'fail' : 'pass',
+    detail: entry === null ? `caller ${ip} is in none of ${program.allowlist.join(', ') || '(an empty allowlist)'}` : `caller ${ip} is inside ${entry}`,
+    facts: { ip, entry, allowlist: program.allowlist },
+  });
+  if (entry === null) return refuse(ctx, 'ip_not_allowlisted', new ApiError(403, messages.ipNotAuthorized));
+  const checkKey = () => {
     const presented = req.get('x-api-key');
     const apiKey = presented ? state.apiKeys.find((k) => k.apiKey === presented) : undefined;
     const keyFailure = !presented
@@ -99,24 +75,36 @@ export function gateway(deps: GatewayDeps): RequestHandler {
           : apiKey.programId !== program.programId
             ? `key ${keyHint(presented)} belongs to program ${apiKey.programId}, not ${program.programId}`
             : null;
-    recordStep(res, {
+    ctx.record({
       step: 'apiKey',
       outcome: keyFailure ? 'fail' : 'pass',
       detail: keyFailure ?? `key ${keyHint(presented!)} of program ${program.programId}`,
       facts: { key: presented ? keyHint(presented) : null, programId: apiKey?.programId ?? null, revoked: apiKey?.revoked ?? null },
     });
-    markGatewayDone(res);
-    if (keyFailure || !apiKey) {
-      return next(refuse(res, 'invalid_api_key', new ApiError(401, messages.invalidApiKey)));
-    }
-    res.locals.decision = 'ok';
-    res.locals.caller = { program, apiKey, ip } satisfies Caller;
-    next();
+    if (keyFailure || !apiKey) return refuse(ctx, 'invalid_api_key', new ApiError(401, messages.invalidApiKey));
+    ctx.gatewayDone();
+    ctx.identify({ program, apiKey, ip });
+    return null;
   };
+  if (!program.fcrdns) return checkKey();
+  return fcrdnsCheck(ip, identity.domains, deps.resolver).then(({ confirmed, reverse }) => {
+    ctx.record({
+      step: 'fcrdns',
+      outcome: confirmed ? 'pass' : 'fail',
+      detail: confirmed
+        ? `${ip} reverses to ${confirmed}, which resolves back to ${ip}`
+        : `${ip} reverses to ${reverse.join(', ') || 'no name'}; none is a certificate name that resolves back to it`,
+      facts: { ip, reverse, confirmed, certificateNames: identity.domains },
+    });
+    return confirmed ? checkKey() : refuse(ctx, 'fcrdns_failed', new ApiError(403, messages.ipNotAuthorized));
+  });
 }
 
-export function callerOf(res: Response): Caller {
-  const caller = res.locals.caller as Caller | undefined;
-  if (!caller) throw new Error('callerOf: the gateway did not run for this request');
-  return caller;
+/** The gateway as a layer: next() with the refusal, or on with the caller identified. */
+export function gateway(deps: GatewayDeps): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const outcome = authenticate(deps, req, contextOf(req));
+    if (outcome instanceof Promise) outcome.then((refusal) => next(refusal ?? undefined), next);
+    else next(outcome ?? undefined);
+  };
 }

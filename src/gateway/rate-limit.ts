@@ -1,8 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { contextOf, type RequestContext } from '../http/context.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { RateLimit } from '../store/state.js';
-import { recordStep } from '../journal/chain.js';
-import { callerOf, keyHint } from './gateway.js';
+import { keyHint } from './gateway.js';
 
 interface Bucket {
   tokens: number;
@@ -68,25 +68,27 @@ export class RateLimiter {
 /**
  * After the API key check: every answer to an identified caller carries X-RateLimit-Limit (the
  * burst), -Remaining (whole requests left now) and -Reset (seconds until the bucket is full); a
- * request beyond the bucket is a 429 with Retry-After and does nothing.
+ * request beyond the bucket is a 429 with Retry-After and does nothing. Answers the refusal or null.
  */
+export function checkRateLimit(limiter: RateLimiter, res: Response, ctx: RequestContext): ApiError | null {
+  const { program, apiKey } = ctx.caller;
+  const v = limiter.take(apiKey.apiKey, program.rateLimit);
+  res.setHeader('X-RateLimit-Limit', String(v.limit));
+  res.setHeader('X-RateLimit-Remaining', String(v.remaining));
+  res.setHeader('X-RateLimit-Reset', String(v.resetSeconds));
+  const bucket = `bucket of key ${keyHint(apiKey.apiKey)}: ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s`;
+  ctx.record({
+    step: 'rateLimit',
+    outcome: v.allowed ? 'pass' : 'fail',
+    detail: v.allowed ? `${bucket}, ${v.remaining} left` : `${bucket}, empty: retry after ${v.retryAfter} s`,
+    facts: { burst: program.rateLimit.burst, requestsPerSecond: program.rateLimit.requestsPerSecond, remaining: v.remaining },
+  });
+  if (v.allowed) return null;
+  ctx.refuse('rate_limited');
+  ctx.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;
+  return new ApiError(429, messages.tooManyRequests, undefined, { 'Retry-After': String(v.retryAfter) });
+}
+
 export function rateLimit(limiter: RateLimiter): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    const { program, apiKey } = callerOf(res);
-    const v = limiter.take(apiKey.apiKey, program.rateLimit);
-    res.setHeader('X-RateLimit-Limit', String(v.limit));
-    res.setHeader('X-RateLimit-Remaining', String(v.remaining));
-    res.setHeader('X-RateLimit-Reset', String(v.resetSeconds));
-    const bucket = `bucket of key ${keyHint(apiKey.apiKey)}: ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s`;
-    recordStep(res, {
-      step: 'rateLimit',
-      outcome: v.allowed ? 'pass' : 'fail',
-      detail: v.allowed ? `${bucket}, ${v.remaining} left` : `${bucket}, empty: retry after ${v.retryAfter} s`,
-      facts: { burst: program.rateLimit.burst, requestsPerSecond: program.rateLimit.requestsPerSecond, remaining: v.remaining },
-    });
-    if (v.allowed) return next();
-    res.locals.decision = 'rate_limited';
-    res.locals.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;
-    next(new ApiError(429, messages.tooManyRequests, undefined, { 'Retry-After': String(v.retryAfter) }));
-  };
+  return (req: Request, res: Response, next: NextFunction) => next(checkRateLimit(limiter, res, contextOf(req)) ?? undefined);
 }

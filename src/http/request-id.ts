@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { attachContext, RequestContext } from './context.js';
 
 // a random prefix per process and a counter: unique, and cheap on the hot path
 const prefix = randomBytes(5).toString('hex');
@@ -10,10 +11,10 @@ export function nextId(kind: 'req' | 'tls'): string {
   return `${kind}_${prefix}${(++counter).toString(36).padStart(8, '0')}`;
 }
 
-/** Every response carries X-Request-Id; the journal stores the same id. */
-export function requestId(_req: Request, res: Response, next: NextFunction): void {
+/** Every response carries X-Request-Id; the journal stores the same id. The request's context starts here. */
+export function requestId(req: Request, res: Response, next: NextFunction): void {
   const id = nextId('req');
-  res.locals.requestId = id;
+  attachContext(req, new RequestContext(id));
   res.setHeader('X-Request-Id', id);
   next();
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock.js';
-import { callerOf } from '../gateway/gateway.js';
+import { contextOf } from '../http/context.js';
 import { sendError } from '../http/error-handler.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { Store } from '../store/store.js';
@@ -32,7 +32,7 @@ export function idempotency(deps: { store: Store; clock: Clock }): RequestHandle
     const key = req.get('idempotency-key');
     if (key === undefined || !WRITES.has(req.method)) return next();
     if (!KEY.test(key)) return next(new ApiError(422, idempotencyMessages.invalidKey, [{ field: 'headers.idempotency-key', message: 'must be 1..255 visible ASCII characters' }]));
-    const { program } = callerOf(res);
+    const { program } = contextOf(req).caller;
     const now = deps.clock.now();
     // in flight until its commit is on disk: a replay never answers what is not stored yet
     const slot = `${program.programId}\u0000${key}`;

@@ -1,16 +1,7 @@
 import type { CapturedBody, HeaderList } from './capture.js';
-import type { DecisionStep } from './chain.js';
+import type { Decision, DecisionStep } from '../http/context.js';
 
-/** What the gateway decided about a request, or why a handshake was refused. */
-export type Decision =
-  | 'ok'
-  | 'tls_refused'
-  | 'ip_not_allowlisted'
-  | 'fcrdns_failed'
-  | 'unknown_certificate'
-  | 'invalid_api_key'
-  | 'rate_limited'
-  | 'fault';
+export type { Decision };
 
 export interface JournalMessage {
   headers: HeaderList;

@@ -2,19 +2,14 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../clock.js';
 import { normalizeIp } from '../gateway/ip.js';
 import { captureBytes, captureHeaders, captureParsed, cut, LIMITS, type CapturedBody } from './capture.js';
-import { chainOf } from './chain.js';
-import type { Decision, Journal } from './journal.js';
+import { maybeContextOf, type RequestContext } from '../http/context.js';
+import type { Journal } from './journal.js';
 import { operationOf } from './operations.js';
 
-/** Marks the end of the gateway's checks, for the entry's timings. */
-export function markGatewayDone(res: Response): void {
-  res.locals.gatewayDoneAt = performance.now();
-}
-
 /** express.json's `verify` hook: the size of a body sent without Content-Length (chunked), for its journal entry. */
-export function countBodyBytes(_req: unknown, res: object, buf: Buffer): void {
-  const locals = (res as Partial<Response>).locals;
-  if (locals) locals.bodyBytes = buf.length;
+export function countBodyBytes(req: unknown, _res: object, buf: Buffer): void {
+  const ctx = maybeContextOf(req as Request);
+  if (ctx) ctx.bodyBytes = buf.length;
 }
 
 function mimeOf(type: unknown): string | null {
@@ -47,8 +42,8 @@ function tapResponse(res: Response): { chunks: Buffer[]; size: number } {
   return tap;
 }
 
-function requestBody(req: Request, res: Response): CapturedBody | null {
-  const size = (res.locals.bodyBytes as number | undefined) ?? (Number(req.headers['content-length'] ?? 0) || 0);
+function requestBody(req: Request, ctx: RequestContext): CapturedBody | null {
+  const size = ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0);
   const mimeType = mimeOf(req.headers['content-type']);
   if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && (size > 0 || Object.keys(req.body as object).length)) {
     return captureParsed(req.body, size, mimeType);
@@ -60,7 +55,8 @@ function requestBody(req: Request, res: Response): CapturedBody | null {
 /** Records every request in the journal once its response is finished (or the connection dropped). */
 export function journalRecorder(journal: Journal, clock: Clock) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const started = performance.now();
+    const ctx = maybeContextOf(req)!;
+    const started = ctx.startedAt;
     const time = clock.nowMs();
     const tap = tapResponse(res);
     // 'close' comes once per response: after it finished, or when the connection dropped first
@@ -69,26 +65,26 @@ export function journalRecorder(journal: Journal, clock: Clock) {
       const [rawPath = req.originalUrl, rawQuery] = splitUrl(req.originalUrl);
       const path = cut(rawPath, LIMITS.path);
       const query = rawQuery === undefined ? null : cut(rawQuery, LIMITS.query);
-      const gatewayDoneAt = res.locals.gatewayDoneAt as number | undefined;
+      const { gatewayDoneAt } = ctx;
       const sent = res.headersSent;
       journal.record({
-        id: res.locals.requestId as string,
+        id: ctx.requestId,
         time,
         method: req.method,
         path: path.text,
         status: sent ? res.statusCode : null,
-        decision: (res.locals.decision as Decision | undefined) ?? 'ok',
-        programId: (res.locals.programId as number | undefined) ?? null,
+        decision: ctx.decision,
+        programId: ctx.programId,
         remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
         durationMs: round(ended - started),
-        fault: (res.locals.fault as string | undefined) ?? null,
-        reason: (res.locals.reason as string | undefined) ?? null,
+        fault: ctx.fault,
+        reason: ctx.reason,
         operation: path.truncated ? null : operationOf(req.method, path.text),
         query: query?.text ?? null,
-        chain: chainOf(res),
+        chain: ctx.chain,
         timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
         truncated: path.truncated || (query?.truncated ?? false),
-        request: { headers: captureHeaders(req.headers), body: requestBody(req, res) },
+        request: { headers: captureHeaders(req.headers), body: requestBody(req, ctx) },
         response: sent ? { headers: captureHeaders(res.getHeaders()), body: tap.size ? captureBytes(tap.chunks, tap.size, mimeOf(res.getHeader('content-type'))) : null } : null,
       });
     });

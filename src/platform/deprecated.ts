@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { findCardholder } from '../domain/cardholders.js';
 import { findCard } from '../domain/cards.js';
 import { findWallet } from '../domain/ledger.js';
-import { callerOf } from '../gateway/gateway.js';
+import { contextOf } from '../http/context.js';
 import type { State } from '../store/state.js';
 import { idParam, type PlatformDeps } from './deps.js';
 
@@ -17,7 +17,7 @@ export function deprecatedRouter(deps: PlatformDeps): Router {
   const acknowledge = (path: string, param: string, find: Finder) =>
     router.post(path, (req, res) => {
       res.setHeader('Deprecation', 'true');
-      find(deps.store.state, callerOf(res).program.programId, idParam(req.params[param]));
+      find(deps.store.state, contextOf(req).caller.program.programId, idParam(req.params[param]));
       res.json({ status: 'success' });
     });
   acknowledge('/v2/cardholders/:cardholderId/register-wallet-address', 'cardholderId', findCardholder);

@@ -9,7 +9,7 @@ import {
   walletTransactionView,
   type EventQuery,
 } from '../domain/transactions.js';
-import { callerOf } from '../gateway/gateway.js';
+import { contextOf } from '../http/context.js';
 import type { PlatformDeps } from './deps.js';
 
 type ListQuery = EventQuery;
@@ -20,17 +20,17 @@ export function transactionsRouter(deps: PlatformDeps): Router {
 
   router.get('/v2/cards/transactions', (req, res) => {
     const q = req.query as ListQuery;
-    res.json({ status: 'success', ...paginate(listCardTransactions(deps.store.state, callerOf(res).program.programId, q, deps.clock.now()), q, transactionView) });
+    res.json({ status: 'success', ...paginate(listCardTransactions(deps.store.state, contextOf(req).caller.program.programId, q, deps.clock.now()), q, transactionView) });
   });
 
   router.get('/v2/cards/fees', (req, res) => {
     const q = req.query as ListQuery;
-    res.json({ status: 'success', ...paginate(listFees(deps.store.state, callerOf(res).program.programId, q, deps.clock.now()), q, feeView) });
+    res.json({ status: 'success', ...paginate(listFees(deps.store.state, contextOf(req).caller.program.programId, q, deps.clock.now()), q, feeView) });
   });
 
   router.get('/v2/wallets/transactions', (req, res) => {
     const q = req.query as ListQuery;
-    res.json({ status: 'success', ...paginate(listWalletTransactions(deps.store.state, callerOf(res).program.programId, q), q, walletTransactionView) });
+    res.json({ status: 'success', ...paginate(listWalletTransactions(deps.store.state, contextOf(req).caller.program.programId, q), q, walletTransactionView) });
   });
 
   return router;
