@@ -84,6 +84,18 @@ describe('what a person types first', slow, () => {
     expect(stderr).toMatch(/^axys-mock: Cannot write the data folder \/sys\/axys-mock-test \((EPERM|EACCES|EROFS)\b.*\)\. Fix that, or start with --data-file <path in a writable folder> or --in-memory\.$/m);
   });
 
+  it('an unwritable certificates folder gets the same one line as the data folder: the folder, the cause, the fix', async () => {
+    const { code, stderr } = await cli(['--in-memory', '--port', '0', '--control-port', '0', '--certs-dir', '/sys/axys-mock-test-certs']);
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toHaveLength(1);
+    expect(stderr).toMatch(/^axys-mock: Cannot write the certificates folder \/sys\/axys-mock-test-certs \((EPERM|EACCES|EROFS): .+\)\. Fix that, or start with --certs-dir <a writable folder>\.$/m);
+    const underFile = await cli(['--in-memory', '--port', '0', '--control-port', '0', '--certs-dir', '/dev/null/certs']);
+    expect(underFile.code).toBe(1);
+    expect(oneLine(underFile.stderr)).toEqual([
+      'axys-mock: Cannot write the certificates folder /dev/null/certs (ENOTDIR: something that is not a folder is where the certificates folder should be). Fix that, or start with --certs-dir <a writable folder>.',
+    ]);
+  });
+
   it('a data file under a regular file is named in one line (also as root)', async () => {
     const { code, stderr } = await cli(['--port', '0', '--control-port', '0', '--data-file', '/dev/null/db.json']);
     expect(code).toBe(1);

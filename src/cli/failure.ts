@@ -1,15 +1,16 @@
+import path from 'node:path';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { FixturesError } from '../store/fixtures.js';
 import { describeProblems } from '../store/state-check.js';
+import { unwritableFolderMessage } from '../store/folder-errors.js';
 import { StoreFileError } from '../store/store.js';
 
-const WRITE_ERRORS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  ENOSPC: 'no space left on the device',
+const WRITE_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EEXIST', 'EISDIR', 'ENOENT']);
+
+const inside = (file: string, folder: string) => {
+  const rel = path.relative(folder, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 };
 
 /** What the CLI prints when it cannot start: one line that names the cause and what to do, no stack trace for known causes. */
@@ -22,12 +23,15 @@ export function startupFailure(err: unknown, config: Config | null): string {
     const why = e.code === 'EADDRINUSE' ? 'is in use (another axys-mock, or another server)' : 'needs privileges this user lacks';
     return `axys-mock: port ${e.port} on ${e.address} ${why}: stop what holds it, or choose another with ${flag} <n> (0 picks a free port)`;
   }
-  if (e?.code && WRITE_ERRORS[e.code] && e.path) {
-    const uid = process.getuid?.() ?? '?';
-    return (
-      `axys-mock: cannot write ${e.path}: ${WRITE_ERRORS[e.code]} (uid ${uid}). Choose a writable place with --data-file <file> and --certs-dir <dir> (or --in-memory);` +
-      ` in Docker create the mounted folders first and run as yourself: mkdir -p certs data && docker run --user "$(id -u):$(id -g)" ...`
-    );
+  if (e?.code && WRITE_ERRORS.has(e.code) && e.path) {
+    // the same one line as the store's for the data folder: the folder, the cause, the fix
+    if (config && inside(path.resolve(e.path), config.certsDir)) {
+      return `axys-mock: ${unwritableFolderMessage('certificates', config.certsDir, err, '--certs-dir <a writable folder>')}`;
+    }
+    if (config?.dataFile && inside(path.resolve(e.path), path.dirname(config.dataFile))) {
+      return `axys-mock: ${unwritableFolderMessage('data', path.dirname(config.dataFile), err, '--data-file <path in a writable folder> or --in-memory')}`;
+    }
+    return `axys-mock: ${unwritableFolderMessage(null, path.dirname(e.path), err, 'the option that names it pointing to a writable folder')}`;
   }
   return `axys-mock failed to start: ${e?.stack ?? String(err)}`;
 }

@@ -5,6 +5,7 @@ import { ApiError } from '../http/errors.js';
 import { ChangeLog } from './change-log.js';
 import { Crashed, type DurabilityHooks } from './durability-hooks.js';
 import { syncFolder } from './durable-write.js';
+import { errnoCode, unwritableFolderMessage, writeHint } from './folder-errors.js';
 import { DATA_FILE_MODE, SnapshotFile } from './snapshot-file.js';
 import { checkState, describeProblems, jsonErrorPlace } from './state-check.js';
 import { withCollections, type State } from './state.js';
@@ -30,34 +31,16 @@ interface Job {
   reject: (err: unknown) => void;
 }
 
-const WRITE_HINTS: Record<string, string> = {
-  ENOSPC: 'the disk is full: free some space',
-  EDQUOT: 'the disk quota is exhausted: free some space',
-  EROFS: 'the folder is on a read-only file system: mount it read-write',
-  EACCES: 'the folder is not writable by the user running the mock: make it writable (chmod/chown)',
-  EPERM: 'the folder is not writable by the user running the mock: make it writable (chmod/chown)',
-  ENOENT: 'the data folder was removed and could not be created again',
-  ENOTDIR: 'something that is not a folder is where the data folder should be',
-  EEXIST: 'something that is not a folder is where the data folder should be',
-  EISDIR: 'a folder is where the data file or its log should be',
-  EMFILE: 'the process has no file descriptors left',
-  ENFILE: 'the system has no file descriptors left',
-};
-
 /** A write the store could not make durable: a clear 500, and nothing changed. */
 export function storeWriteError(file: string, err: unknown): ApiError {
-  const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
-  const hint = WRITE_HINTS[code] ?? 'check the folder and the disk';
+  const code = errnoCode(err);
+  const hint = writeHint(code);
   return new ApiError(500, `The data file ${file} could not be written (${code}: ${hint}). The change was not stored and nothing changed; retry once that is fixed.`);
 }
 
 /** The one line a start-up failure to write the data folder prints: the folder, the cause, the fix. */
 function startWriteError(file: string, err: unknown): StoreFileError {
-  const code = (err as NodeJS.ErrnoException)?.code ?? 'EIO';
-  const hint = WRITE_HINTS[code] ?? 'check the folder and the disk';
-  return new StoreFileError(
-    `Cannot write the data folder ${path.dirname(file)} (${code}: ${hint}). Fix that, or start with --data-file <path in a writable folder> or --in-memory.`,
-  );
+  return new StoreFileError(unwritableFolderMessage('data', path.dirname(file), err, '--data-file <path in a writable folder> or --in-memory'));
 }
 
 /**
