@@ -11,6 +11,8 @@ export interface Config {
   certsDir: string;
   fixtures: string;
   controlToken: string | null;
+  /** names besides localhost, IP literals and dotless names that the control plane answers to; `*` = any */
+  controlHosts: string[];
   logLevel: 'silent' | 'info' | 'debug';
   /** request log and messages as text lines or one JSON object a line */
   logFormat: 'text' | 'json';
@@ -49,6 +51,7 @@ export const defaults: Config = Object.freeze({
   certsDir: 'certs',
   fixtures: DEFAULT_FIXTURES,
   controlToken: null,
+  controlHosts: [],
   logLevel: 'info',
   logFormat: 'text',
   readyFile: null,
@@ -81,6 +84,9 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --certs-dir <path>    CA, server and client certificates         [CERTS_DIR, default certs]
   --fixtures <name|path> state of a fresh start and of a reset     [FIXTURES, default "default"]
   --control-token <t>   require "Authorization: Bearer <t>" on /_mock [CONTROL_TOKEN]
+  --control-hosts <a,b> more Host names the control plane answers to [CONTROL_HOSTS]
+                        (it always does to localhost, IP addresses and dotless
+                        names such as a compose service; "*" = any; any with a token)
   --log-level <l>       silent | info | debug                      [LOG_LEVEL, default info]
                         info: one line per request; debug: also headers and the gateway's steps
   --log-format <f>      text | json                                [LOG_FORMAT, default text]
@@ -142,6 +148,7 @@ const OPTIONS = {
   'certs-dir': { type: 'string' },
   fixtures: { type: 'string' },
   'control-token': { type: 'string' },
+  'control-hosts': { type: 'string' },
   'log-level': { type: 'string' },
   'tls-server-names': { type: 'string' },
   'dns-resolver': { type: 'string' },
@@ -234,6 +241,7 @@ function configFrom(values: Flags, env: Env, base: Config): Config {
     certsDir: path.resolve(pick(values['certs-dir'], 'CERTS_DIR') ?? base.certsDir),
     fixtures: pick(values.fixtures, 'FIXTURES') ?? base.fixtures,
     controlToken: pick(values['control-token'], 'CONTROL_TOKEN') ?? null,
+    controlHosts: list(values['control-hosts'], 'CONTROL_HOSTS'),
     logLevel: logLevel as Config['logLevel'],
     logFormat: logFormat as Config['logFormat'],
     readyFile: readyFile ? path.resolve(readyFile) : null,

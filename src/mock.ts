@@ -230,6 +230,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     platformUrl: () => apiUrl,
     clientCertificate: (programId) => certs.clients.get(programId),
     controlToken: config.controlToken,
+    hostPolicy: { bindHost: config.host, controlHosts: config.controlHosts, controlToken: config.controlToken },
     validateResponses: config.validateResponses,
     logError,
     faults,

@@ -6,7 +6,7 @@ import { cardholderBody, fixtureCardholder } from './helpers/data.js';
 import { useMock } from './helpers/mock.js';
 
 const mock = useMock();
-const control = (path: string, init?: RequestInit) => fetch(`${mock().controlUrl}${path}`, init);
+const control = (path: string, init?: RequestInit) => fetch(`${mock().controlUrl}${path}`, { ...init, headers: { 'X-Requested-With': 'test', ...(init?.headers as Record<string, string>) } });
 const report = async () => (await (await control('/_mock/coverage')).json()) as any;
 
 // the oracle for the operation list: the spec itself, read here independently

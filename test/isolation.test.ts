@@ -6,7 +6,7 @@ import { useMock } from './helpers/mock.js';
 const mock = useMock();
 
 const control = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${mock().controlUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${mock().controlUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
 

@@ -41,7 +41,8 @@ export class ControlError extends Error {
 /** A typed client over the control plane (`/_mock`, contract section 5). Every call rejects with ControlError on a non-2xx answer. */
 export function createControlClient(controlUrl: string, token: string | null = null) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
+    // the control plane refuses writes a web page could send cross-site: this header says it is no page
+    const headers: Record<string, string> = { 'x-requested-with': 'axys-mock-client' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== null) headers.authorization = `Bearer ${token}`;
     const res = await fetch(`${controlUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { HostPolicy } from './browser-guard.js';
 import type { CertificateService } from '../certificates.js';
 import type { ErrorLogger } from '../http/error-handler.js';
 import type { FaultEngine } from '../faults/engine.js';
@@ -27,6 +28,8 @@ export interface ControlDeps {
   /** the platform listener's origin (`https://127.0.0.1:8443`), once it listens */
   platformUrl: () => string;
   controlToken: string | null;
+  /** the Host names the control listener answers to (browser-guard.ts) */
+  hostPolicy: HostPolicy;
   validateResponses: boolean;
   logError: ErrorLogger;
   faults: FaultEngine;

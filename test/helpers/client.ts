@@ -100,7 +100,7 @@ export function controlClient(mock: RunningMock, token?: string) {
   async function call<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
     const res = await fetch(`${mock.controlUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      headers: { 'X-Requested-With': 'axys-mock-tests', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

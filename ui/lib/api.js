@@ -54,7 +54,9 @@ export function controlCurl(method, path, body) {
   const parts = ['curl', '-sS'];
   if (method !== 'GET') parts.push('-X', method);
   if (token.get()) parts.push('-H', '"Authorization: Bearer $CONTROL_TOKEN"');
-  if (body !== undefined) parts.push('-H', sh('Content-Type: application/json'), '--data', sh(JSON.stringify(body)));
+  // every write carries the JSON content type, body or not: the control plane refuses writes without it
+  if (method !== 'GET') parts.push('-H', sh('Content-Type: application/json'));
+  if (body !== undefined) parts.push('--data', sh(JSON.stringify(body)));
   parts.push(sh(`${location.origin}${path}`));
   return parts.join(' ');
 }
