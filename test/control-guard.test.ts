@@ -34,8 +34,8 @@ async function expectNotRevoked() {
 
 describe('item 11: a state-changing control request needs what a page cannot send cross-site', () => {
   it('a simple POST (no content type, or text/plain) is refused with 415 and a message saying what to send; nothing is revoked', async () => {
-    for (const headers of [{}, { 'Content-Type': 'text/plain' }, { 'Content-Type': 'application/x-www-form-urlencoded' }]) {
-      const res = await raw(mock().controlUrl, 'POST', revokePath(), headers, headers['Content-Type' as keyof typeof headers] ? 'a=1' : undefined);
+    for (const type of [null, 'text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await raw(mock().controlUrl, 'POST', revokePath(), type ? { 'Content-Type': type } : {}, type ? 'a=1' : undefined);
       expect(res.status).toBe(415);
       expect(res.body.message).toMatch(/Content-Type: application\/json.*X-Requested-With/);
     }
