@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { RequestHandler } from 'express';
+import { finiteQueryNumbers } from './finite-query.js';
 
 type PathToRegexp = (path: unknown, options?: Record<string, unknown>) => { regexp: RegExp; keys: unknown[] };
 
@@ -35,7 +36,7 @@ function memoisePathToRegexp(): void {
 /** Request (and optionally response) validation against a spec file, compiled on the first request. */
 export function specValidator(apiSpec: string, validateResponses: boolean): RequestHandler[] {
   memoisePathToRegexp();
-  return OpenApiValidator.middleware({
+  const validator = OpenApiValidator.middleware({
     apiSpec,
     validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
     validateResponses: validateResponses ? { allErrors: true } : false,
@@ -45,4 +46,5 @@ export function specValidator(apiSpec: string, validateResponses: boolean): Requ
     // test/spec.test.ts does it once instead of every start
     validateApiSpec: false,
   }) as unknown as RequestHandler[];
+  return [...validator, finiteQueryNumbers];
 }
