@@ -242,6 +242,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     timeline,
     reset,
     replaceState,
+    rateBucket: (apiKey, limit) => rateLimiter.peek(apiKey, limit),
     restartRateBuckets: (apiKeys) => rateLimiter.restart(apiKeys),
   });
   const controlServer = http.createServer(controlApp);

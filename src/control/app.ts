@@ -18,6 +18,7 @@ import { journalRouter } from './journal.js';
 import { observeRouter } from './observe.js';
 import { programStateRouter } from './program-state.js';
 import { programsRouter } from './programs.js';
+import { rateLimitsRouter } from './rate-limits.js';
 import { stagingControlRouter } from './staging.js';
 import { stateRouter } from './state.js';
 import { platformCallRouter } from './platform-call.js';
@@ -54,7 +55,7 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(controlAuth(deps.controlToken));
   app.use(jsonBody({ limit: '10mb' }));
   app.use(specValidator(controlSpecPath, deps.validateResponses));
-  for (const router of [healthRouter, programsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, webhookSinkRouter, faultsRouter, stateRouter, stagingControlRouter, platformCallRouter]) app.use(router(deps));
+  for (const router of [healthRouter, programsRouter, rateLimitsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, webhookSinkRouter, faultsRouter, stateRouter, stagingControlRouter, platformCallRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
   return app;
 }

@@ -8,7 +8,8 @@ import type { Coverage } from '../coverage/coverage.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ProgramSnapshots } from '../state/program-snapshots.js';
 import type { Snapshots } from '../state/snapshots.js';
-import type { State } from '../store/state.js';
+import type { RateBucketView } from '../gateway/rate-limit.js';
+import type { RateLimit, State } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Timeline } from '../timeline/scheduler.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
@@ -43,6 +44,8 @@ export interface ControlDeps {
   timeline: Timeline;
   /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
+  /** an API key's rate bucket as it stands now (read only) */
+  rateBucket(apiKey: string, limit: RateLimit): RateBucketView;
   /** the next request of each of these API keys starts a full rate bucket */
   restartRateBuckets(apiKeys: Iterable<string>): void;
   /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */

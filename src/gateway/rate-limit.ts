@@ -23,6 +23,20 @@ export interface RateVerdict {
   retryAfter?: number;
 }
 
+/** One API key's bucket as GET /_mock/rate-limits shows it. */
+export interface RateBucketView {
+  /** false: the key has not called since the bucket (re)started, so it is full */
+  used: boolean;
+  /** tokens in the bucket now, fractions included */
+  tokens: number;
+  /** whole requests that would pass now */
+  remaining: number;
+  burst: number;
+  requestsPerSecond: number;
+  /** seconds of running time until the bucket is full (0 when full) */
+  secondsUntilFull: number;
+}
+
 /**
  * A token bucket per API key (contract section 3, step 5). Tokens refill on the injected monotonic
  * time (the mock passes its clock's running time: real time that stands still while the clock is
@@ -53,6 +67,24 @@ export class RateLimiter {
     };
     if (!allowed) verdict.retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
     return verdict;
+  }
+
+  /**
+   * A read-only look at a key's bucket as it stands now (refilled up to now, nothing taken, nothing
+   * stored): a key that has not called yet, or whose limit changed since, has a full bucket.
+   */
+  peek(apiKey: string, limit: RateLimit, now = this.nowMs()): RateBucketView {
+    const bucket = this.#buckets.get(apiKey);
+    const live = bucket !== undefined && bucket.limit.burst === limit.burst && bucket.limit.requestsPerSecond === limit.requestsPerSecond;
+    const tokens = live ? Math.min(limit.burst, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * limit.requestsPerSecond) : limit.burst;
+    return {
+      used: live,
+      tokens,
+      remaining: Math.floor(tokens),
+      burst: limit.burst,
+      requestsPerSecond: limit.requestsPerSecond,
+      secondsUntilFull: (limit.burst - tokens) / limit.requestsPerSecond,
+    };
   }
 
   /** The next request of these keys starts a full bucket (a program's rate limit was set, even to the value it had). */

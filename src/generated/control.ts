@@ -558,6 +558,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/rate-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each program's live rate buckets, one per API key
+         * @description Read only: the token bucket of each live API key as it stands now, refilled up to now and with
+         *     nothing taken (contract section 3, step 5). A key that has not called since its bucket
+         *     (re)started shows a full bucket with `used: false`. Tokens refill on the mock's running time
+         *     (real time that stands still while the clock is frozen; clock jumps refill nothing), so
+         *     `secondsUntilFull` is seconds of that time.
+         */
+        get: operations["listRateBuckets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/programs/{programId}/reminder-url": {
         parameters: {
             query?: never;
@@ -1011,6 +1035,30 @@ export interface components {
         DnsName: string;
         /** @enum {string} */
         Environment: "staging" | "production";
+        RateBucketList: {
+            items: components["schemas"]["ProgramRateBuckets"][];
+            total: number;
+        };
+        ProgramRateBuckets: {
+            programId: number;
+            programName: string;
+            environment: components["schemas"]["Environment"];
+            rateLimit: components["schemas"]["RateLimit"];
+            buckets: components["schemas"]["RateBucket"][];
+        };
+        RateBucket: {
+            apiKey: string;
+            /** @description false while the key has not called since its bucket (re)started (the bucket is full) */
+            used: boolean;
+            /** @description tokens in the bucket now, fractions included (3 decimals) */
+            tokens: number;
+            /** @description whole requests that would pass now */
+            remaining: number;
+            burst: number;
+            requestsPerSecond: number;
+            /** @description seconds of running time until the bucket is full again (0 when full) */
+            secondsUntilFull: number;
+        };
         RateLimit: {
             requestsPerSecond: number;
             burst: number;
@@ -2853,6 +2901,33 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRateBuckets: {
+        parameters: {
+            query?: {
+                /** @description only this program */
+                programId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the programs with their buckets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateBucketList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };
