@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { parseCidr } from './gateway/ip.js';
+import { parseCidr } from './net/ip.js';
 
 export interface Config {
   host: string;

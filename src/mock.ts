@@ -14,7 +14,7 @@ import { liveApiKey } from './domain/programs.js';
 import { FaultEngine } from './faults/engine.js';
 import { faultInjection } from './faults/middleware.js';
 import { staticResolver, systemResolver, withCallerRanges } from './gateway/fcrdns.js';
-import { singleAddress } from './gateway/ip.js';
+import { singleAddress } from './net/ip.js';
 import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
 import { idempotency } from './idempotency/middleware.js';
 import { Journal } from './journal/journal.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { allowCallers } from '../src/domain/allow-callers.js';
-import { ipAllowed } from '../src/gateway/ip.js';
+import { ipAllowed } from '../src/net/ip.js';
 import { loadFixtures } from '../src/store/fixtures.js';
 import { parseDefaultGateway } from '../src/net/default-gateway.js';
 import { apiClient } from './helpers/client.js';

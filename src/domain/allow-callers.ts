@@ -1,4 +1,4 @@
-import { parseCidr } from '../gateway/ip.js';
+import { parseCidr } from '../net/ip.js';
 import type { State } from '../store/state.js';
 import { registerDns } from './programs.js';
 

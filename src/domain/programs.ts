@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseCidr, singleAddress } from '../gateway/ip.js';
+import { cidrProblem, singleAddress } from '../net/ip.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type ApiKeyRecord, type DnsTable, type Environment, type Program, type RateLimit, type State } from '../store/state.js';
 
@@ -31,10 +31,11 @@ export function findProgram(state: State, programId: number): Program {
 
 /** Rejects anything that is not a CIDR or a single address, naming each bad entry. */
 export function checkCidrs(ips: string[], field: string): string[] {
-  const bad = ips.map((ip, i) => ({ ip, i })).filter(({ ip }) => !parseCidr(ip));
-  if (bad.length) {
-    throw new ApiError(422, `${field} must hold IPv4/IPv6 addresses or CIDR ranges such as 203.0.113.10/32`, bad.map(({ ip, i }) => ({ field: `${field}.${i}`, message: `"${ip}" is not an IP address or CIDR range` })));
-  }
+  const bad = ips.flatMap((ip, i) => {
+    const problem = cidrProblem(ip);
+    return problem ? [{ field: `${field}.${i}`, message: problem }] : [];
+  });
+  if (bad.length) throw new ApiError(422, `${field} must hold IPv4/IPv6 addresses or CIDR ranges such as 203.0.113.10/32`, bad);
   return ips.map((ip) => ip.trim());
 }
 

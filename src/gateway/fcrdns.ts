@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import type { DnsTable } from '../store/state.js';
-import { ipAllowed, normalizeIp } from './ip.js';
+import { ipAllowed, normalizeIp } from '../net/ip.js';
 
 export interface HostResolver {
   reverse(ip: string): Promise<string[]> | string[];
@@ -27,10 +27,18 @@ export function withCallerRanges(base: HostResolver, ranges: readonly string[], 
   };
 }
 
+/** PTR records of an address, whichever spelling of it the table uses (`0:0:0:0:0:0:0:1` for `::1`). */
+function ptrRecords(table: DnsTable, ip: string): string[] {
+  const exact = table.ptr[ip];
+  if (exact) return exact;
+  for (const [key, names] of Object.entries(table.ptr)) if (normalizeIp(key) === ip) return names;
+  return [];
+}
+
 /** Lookups in the mock's own DNS table (`/_mock/dns`), read at call time so edits apply at once. */
 export function staticResolver(table: () => DnsTable): HostResolver {
   return {
-    reverse: (ip) => table().ptr[normalizeIp(ip)] ?? [],
+    reverse: (ip) => ptrRecords(table(), normalizeIp(ip)),
     forward: (name) => (table().a[name.toLowerCase()] ?? []).map(normalizeIp),
   };
 }

@@ -4,7 +4,7 @@ import { contextOf, type Decision, type RequestContext } from '../http/context.j
 import { ApiError, messages } from '../http/errors.js';
 import type { State } from '../store/state.js';
 import { fcrdnsCheck, type HostResolver } from './fcrdns.js';
-import { allowlistEntry, normalizeIp } from './ip.js';
+import { allowlistEntry, normalizeIp } from '../net/ip.js';
 import { peerIdentity } from './peer.js';
 
 export interface GatewayDeps {

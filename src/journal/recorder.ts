@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../clock.js';
-import { normalizeIp } from '../gateway/ip.js';
+import { normalizeIp } from '../net/ip.js';
 import { captureBytes, captureHeaders, captureParsed, cut, LIMITS, type CapturedBody } from './capture.js';
 import { maybeContextOf, type RequestContext } from '../http/context.js';
 import type { Journal } from './journal.js';

@@ -1,6 +1,6 @@
 import type { Server } from 'node:tls';
 import type { Clock } from '../clock.js';
-import { normalizeIp } from '../gateway/ip.js';
+import { normalizeIp } from '../net/ip.js';
 import { nextId } from '../http/request-id.js';
 import { classifyTlsRefusal } from '../tls/index.js';
 import type { Journal } from './journal.js';

@@ -1,5 +1,5 @@
 import { checkFault } from '../faults/rules.js';
-import { parseCidr } from '../gateway/ip.js';
+import { cidrProblem } from '../net/ip.js';
 import type { FieldError } from '../http/errors.js';
 import type { State } from './state.js';
 
@@ -47,7 +47,8 @@ export function checkIntegrity(state: State): FieldError[] {
   }
   state.programs.forEach((program, i) =>
     (program.allowlist ?? []).forEach((entry, j) => {
-      if (!parseCidr(entry)) errors.push({ field: `programs.${i}.allowlist.${j}`, message: `"${entry}" is not an IP address or CIDR range (such as 203.0.113.10/32)` });
+      const problem = cidrProblem(entry);
+      if (problem) errors.push({ field: `programs.${i}.allowlist.${j}`, message: problem });
     }),
   );
   const programs = new Set(state.programs.map((p) => p.programId));

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIp } from '../net/ip.js';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { ClientIdentity, IssuedCertificate, PemPair } from './types.js';
@@ -26,7 +26,7 @@ function sanNames(names: string[]): GeneralName[] {
     const value = raw.trim();
     if (value === '' || seen.has(value.toLowerCase())) continue;
     seen.add(value.toLowerCase());
-    out.push({ type: isIP(value) ? 'ip' : 'dns', value });
+    out.push({ type: isIp(value) ? 'ip' : 'dns', value });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
-import { isIP } from 'node:net';
+import { normalizeIp } from '../net/ip.js';
 import type { PeerIdentity } from './types.js';
 import { canonicalSerial } from './serial.js';
 
@@ -21,16 +21,6 @@ export function parseSubjectAltName(san: string | undefined): Array<{ type: stri
     out.push({ type, value });
   }
   return out;
-}
-
-/** IPv6 in compressed lower-case form (Node prints SAN IPv6 expanded: 0:0:0:0:0:0:0:1). */
-export function normalizeIp(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  } catch {
-    return ip.toLowerCase();
-  }
 }
 
 function firstValue(value: string | string[] | undefined): string | null {

@@ -6,7 +6,8 @@ import type { CertificateSet, ClientCertificateFiles, PemPair, ProgramCertificat
 import { createCertificateAuthority, createServerCertificate, issueClientCertificate, SERVER_DEFAULT_NAMES } from './issue.js';
 import { pkcs12HoldsCertificate, toPkcs12 } from './pkcs12.js';
 import { canonicalSerial } from './serial.js';
-import { parseSubjectAltName, normalizeIp } from './peer.js';
+import { normalizeIp } from '../net/ip.js';
+import { parseSubjectAltName } from './peer.js';
 import { withFileLock } from './lock.js';
 
 const RENEW_BEFORE_MS = 86_400_000; // regenerate what expires within a day
