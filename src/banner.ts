@@ -11,6 +11,20 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Whether `host` binds only this machine's loopback (a control plane there is the developer's own). */
+function loopbackOnly(host: string): boolean {
+  return host === 'localhost' || /^127\./.test(host) || host === '::1' || host === '::ffff:127.0.0.1';
+}
+
+/** The warning for a control plane others can reach without a token, or null. */
+export function exposureWarning(config: { host: string; controlToken: string | null }): string | null {
+  if (config.controlToken !== null || loopbackOnly(config.host)) return null;
+  return (
+    `  WARNING: the control plane listens on ${config.host} without CONTROL_TOKEN: anyone who reaches this port can read ` +
+    'every API key and card number and change the mock. Set CONTROL_TOKEN (--control-token) unless only you can reach it.'
+  );
+}
+
 /** What a developer needs after start: where it listens, which files to use, a curl that works when pasted. */
 export function banner(mock: RunningMock): string {
   const { state } = mock.store;
@@ -22,6 +36,8 @@ export function banner(mock: RunningMock): string {
     `  CA             ${shown(path.join(mock.certs.dir, 'ca.pem'))}`,
     '',
   ];
+  const warning = exposureWarning(mock.config);
+  if (warning) lines.push(warning, '');
   let example: string | null = null;
   for (const [programId, files] of mock.certs.clients) {
     const program = state.programs.find((p) => p.programId === programId);
