@@ -120,6 +120,8 @@ export function programView(state: State, program: Program) {
 export function revokeApiKey(state: State, apiKey: string): ApiKeyRecord {
   const record = state.apiKeys.find((k) => k.apiKey === apiKey);
   if (!record) throw notFound('API key', apiKey);
+  // control.yaml: an unknown or already revoked key is a 404
+  if (record.revoked) throw new ApiError(404, `API key ${apiKey} is already revoked. GET /_mock/programs/${record.programId} lists the program's live keys.`);
   record.revoked = true;
   return record;
 }
