@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startMock, type RunningMock } from '../src/mock.js';
 import { apiClient } from './helpers/client.js';
 import { distinctColours, launchChromium } from './helpers/browser.js';
@@ -100,6 +100,52 @@ describe('the dashboard in headless Chromium', () => {
     await expect.poll(async () => Number((await page.locator('[data-testid=clock-offset]').textContent())?.split(' ')[0]), { timeout: 10_000 }).toBeGreaterThanOrEqual(86400);
     expect(mock.clock.now() - before).toBeGreaterThanOrEqual(86400);
     await screenshot('clock');
+  }, 30_000);
+
+  it("faults: each program's live bucket per API key drops with requests over mTLS and refuses when empty", async () => {
+    await open('faults');
+    // a frozen clock refills nothing: the figures on the page are exact
+    mock.clock.freeze();
+    try {
+      await page.click('button:has-text("preset: 1/s burst 2")');
+      const key = mock.store.state.apiKeys.find((k) => k.programId === 1 && !k.revoked)!.apiKey;
+      const row = page.locator(`[data-testid=rate-buckets] tr[data-key="${key}"]`);
+      await expect.poll(() => row.locator('[data-testid=tokens]').textContent(), { timeout: 10_000 }).toBe('2 (unused)');
+      expect((await apiClient(mock).get('/v2/cardholders')).status).toBe(200);
+      await expect.poll(() => row.locator('[data-testid=tokens]').textContent(), { timeout: 10_000 }).toBe('1.00');
+      expect(await row.locator('[data-testid=full-in]').textContent()).toBe('1.0 s');
+      expect((await apiClient(mock).get('/v2/cardholders')).status).toBe(200);
+      expect((await apiClient(mock).get('/v2/cardholders')).status).toBe(429);
+      await expect.poll(() => row.locator('[data-testid=tokens]').textContent(), { timeout: 10_000 }).toBe('0.00');
+      expect(await row.locator('[data-testid=full-in]').textContent()).toBe('2.0 s');
+      await page.click('button:has-text("preset: 100/s burst 200")');
+      await expect.poll(() => row.locator('[data-testid=tokens]').textContent(), { timeout: 10_000 }).toBe('200 (unused)');
+    } finally {
+      mock.clock.unfreeze();
+    }
+  }, 30_000);
+
+  it('faults: the IP-off-the-allowlist drill refuses the next request with its decision, and restoring lets it through', async () => {
+    await open('faults');
+    const allowlist = [...mock.store.state.programs.find((p) => p.programId === 1)!.allowlist];
+    onTestFinished(async () => {
+      // a failure midway must not leave the next tests off the allowlist
+      await mock.control.programs.setAllowlist(1, allowlist);
+    });
+    await page.click('button[data-drill=ip-off]');
+    await expect.poll(() => mock.store.state.programs.find((p) => p.programId === 1)!.allowlist, { timeout: 10_000 }).toEqual(['192.0.2.0/24']);
+    const refused = await apiClient(mock).get('/v2/cardholders');
+    expect(refused.status).toBe(403);
+    await open('journal');
+    const row = page.locator(`tr[data-id="${String(refused.headers['x-request-id'])}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    const steps = async () => (await page.locator('[data-testid=chain] li').allTextContents()).map((s) => s.split(' ').slice(0, 2).join(' '));
+    await expect.poll(steps, { timeout: 10_000 }).toEqual(['pass tls', 'fail allowlist']);
+    await open('faults');
+    await page.click('button[data-drill=ip-back]');
+    await expect.poll(() => mock.store.state.programs.find((p) => p.programId === 1)!.allowlist, { timeout: 10_000 }).not.toEqual(['192.0.2.0/24']);
+    expect((await apiClient(mock).get('/v2/cardholders')).status).toBe(200);
   }, 30_000);
 
   it('faults: a preset applied from the page fires on the next platform request', async () => {

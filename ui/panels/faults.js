@@ -13,16 +13,21 @@ export const FAULT_PRESETS = [
   ['429 from the platform', 'the next 3 requests get 429 Retry-After: 2', { id: 'platform-429', fault: { type: 'status', status: 429, retryAfter: 2 }, times: 3 }],
 ];
 
+/** Allowlists put aside by the IP drill, per program: kept when the user switches panels and comes back. */
+let savedAllowlists = {};
+
 export function FaultsPanel() {
   const faults = useApi('/_mock/faults', 2000);
   const programs = useApi('/_mock/programs');
   const certificates = useApi('/_mock/certificates');
   const { result, run } = useAction();
   const [programId, setProgramId] = useState('1');
+  const buckets = useApi(`/_mock/rate-limits?programId=${programId}`, 1000);
   const [limit, setLimit] = useState({ requestsPerSecond: '', burst: '' });
-  const [saved, setSaved] = useState({});
+  const [saved, setSavedState] = useState(savedAllowlists);
+  const setSaved = (next) => setSavedState((savedAllowlists = next));
   const act = (label, method, path, body, after) =>
-    run(label, () => api(method, path, body).then((r) => { faults.reload(); programs.reload(); certificates.reload(); after?.(r); return r; }), controlCurl(method, path, body));
+    run(label, () => api(method, path, body).then((r) => { faults.reload(); programs.reload(); certificates.reload(); buckets.reload(); after?.(r); return r; }), controlCurl(method, path, body));
   const rules = faults.data?.items ?? [];
   const program = programs.data?.items?.find((p) => String(p.programId) === programId);
   return html`<div class="row">
@@ -44,8 +49,12 @@ export function FaultsPanel() {
           <td>${!c.revoked && html`<button class="danger" onClick=${() => act(`revoke ${c.serial}`, 'POST', `/_mock/certificates/${c.serial}/revoke`)}>revoke</button>`}</td></tr>`)}</tbody></table>
       </div>
       <div class="card">
-        <h2>Rate limit of program ${programId}</h2>
-        ${program && html`<p data-testid="rate-limit">${program.rateLimit.requestsPerSecond} requests/s, burst ${program.rateLimit.burst} (one bucket per API key; the journal's rateLimit step shows what was left)</p>`}
+        <h2>Rate limit and live buckets of program ${programId}</h2>
+        ${program && html`<p data-testid="rate-limit">${program.rateLimit.requestsPerSecond} requests/s, burst ${program.rateLimit.burst}: one bucket per API key, live below</p>`}
+        <table data-testid="rate-buckets"><thead><tr><th>API key</th><th>tokens left</th><th>burst</th><th>rate</th><th>full in</th></tr></thead>
+        <tbody>${(buckets.data?.items?.[0]?.buckets ?? []).map((b) => html`<tr data-key=${b.apiKey}><td><code>${b.apiKey}</code></td>
+          <td data-testid="tokens">${b.used ? b.tokens.toFixed(2) : `${b.tokens} (unused)`}</td><td>${b.burst}</td><td>${b.requestsPerSecond}/s</td>
+          <td data-testid="full-in">${b.secondsUntilFull ? `${b.secondsUntilFull.toFixed(1)} s` : 'full'}</td></tr>`)}</tbody></table>
         <div class="toolbar">
           <input size="6" placeholder="per s" value=${limit.requestsPerSecond} onInput=${(e) => setLimit({ ...limit, requestsPerSecond: e.target.value })} />
           <input size="6" placeholder="burst" value=${limit.burst} onInput=${(e) => setLimit({ ...limit, burst: e.target.value })} />
