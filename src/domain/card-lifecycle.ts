@@ -1,6 +1,6 @@
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type Card, type CardTransaction, type CardTransactionStatus, type State } from '../store/state.js';
-import { minorToDecimal } from './amounts.js';
+import { checkCredit, minorToDecimal } from './amounts.js';
 import { findCard } from './cards.js';
 import { TxnStatus, TxnType } from './transactions.js';
 
@@ -130,6 +130,7 @@ export function refundTransaction(state: State, programId: number, transId: stri
   if (amount > left || amount <= 0) {
     throw new ApiError(422, lifecycleMessages.refundTooLarge(t, left), [{ field: 'amount', message: `must be at most ${minorToDecimal(left)}` }]);
   }
+  checkCredit(card, `card ${card.cardId}`, amount, 'amount');
   const seq = nextId(state, 'transactions', 900001);
   const refund: CardTransaction = {
     ...t,

@@ -1,5 +1,6 @@
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type AccountRef, type Card, type Deposit, type Program, type State, type Transfer, type Wallet, type WalletTransaction } from '../store/state.js';
+import { checkAmount, checkCredit } from './amounts.js';
 import { addBusinessDays } from './business-days.js';
 import { findCard, requireFundable } from './cards.js';
 import { listed, type ListQuery } from './paging.js';
@@ -105,9 +106,11 @@ export function recordDeposit(
   source: Deposit['source'],
   settings: LedgerSettings,
   now: number,
+  amountField = 'transactionAmount',
 ): { deposit: Deposit; account: Card | Wallet } {
   const account = findFundable(state, programId, ref);
-  const amount = input.transactionAmount ?? null;
+  const amount = input.transactionAmount == null ? null : checkAmount(input.transactionAmount, amountField);
+  if (amount !== null) checkCredit(account, `${ref.type} ${ref.id}`, amount, amountField);
   const deposit: Deposit = {
     depositId: nextId(state, 'deposits', 50001),
     programId,
@@ -188,6 +191,8 @@ export function transfer(state: State, programId: number, input: TransferInput, 
   const toCard = input.destinationType === 1;
   if (!toCard && input.destinationId === source.walletId) throw new ApiError(422, ledgerMessages.sameAccount(source.walletId));
   const destination = findFundable(state, programId, { type: toCard ? 'card' : 'wallet', id: input.destinationId });
+  checkAmount(input.amount, 'amount');
+  checkCredit(destination, `${toCard ? 'card' : 'wallet'} ${input.destinationId}`, input.amount, 'amount');
   if (source.availableBalance < input.amount) {
     throw new ApiError(422, ledgerMessages.insufficientFunds(source, input.amount), [{ field: 'amount', message: `must be at most ${source.availableBalance}` }]);
   }

@@ -1167,12 +1167,12 @@ export interface components {
          * @enum {integer}
          */
         Currency: 0 | 1 | 2 | 3;
-        /** @description money in minor units of the Program's currency (`1000` = 10.00) */
+        /** @description money in minor units of the Program's currency (`1000` = 10.00); amounts and balances stay within 99,999,999,999 (999,999,999.99) */
         MinorUnits: number;
         /** @description Unix time in seconds (the mock's clock) */
         UnixSeconds: number;
         /**
-         * @description a decimal string in major units, e.g. `"10.00"` (SBX: staging amounts are strings)
+         * @description a decimal string in major units, e.g. `"10.00"` (SBX: staging amounts are strings); at most 999999999.99 (99,999,999,999 minor units)
          * @example 10.00
          */
         DecimalAmount: string;

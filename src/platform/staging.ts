@@ -61,7 +61,7 @@ export function stagingRouter(deps: PlatformDeps): Router {
       const { program } = contextOf(req).caller;
       const input = { transactionAmount: decimalToMinor(req.body.amount), transactionReference: 'staging simulation' };
       const ref = { type, id: idParam(req.params.id) };
-      const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, input, 'staging', deps.settings, now));
+      const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, input, 'staging', deps.settings, now, 'amount'));
       res.json(depositView(result));
     });
   }
