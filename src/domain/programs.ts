@@ -2,21 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { cidrProblem, singleAddress } from '../net/ip.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { nextId, type ApiKeyRecord, type DnsTable, type Environment, type Program, type RateLimit, type State } from '../store/state.js';
+import type { components } from '../generated/control.js';
 
-export interface ProgramInput {
-  tenantName: string;
-  programName: string;
-  environment: Environment;
-  allowlist: string[];
-  domains: string[];
-  fcrdns?: boolean;
-  registerDns?: boolean;
-  currency?: Program['currency'];
-  transactionLimit?: number;
-  threeDSEnabled?: boolean;
-  sumsubEnabled?: boolean;
-  rateLimit?: RateLimit;
-}
+export type ProgramInput = components['schemas']['ProgramCreate'];
 
 export type ProgramSettings = Partial<Pick<Program, 'sumsubEnabled' | 'threeDSEnabled'>>;
 

@@ -1714,7 +1714,8 @@ export interface components {
         StoredCardholder: {
             cardholderId: number;
             programId: number;
-            status: number;
+            /** @enum {integer} */
+            status: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
             firstName: string;
             lastName: string;
             emailAdr: string;

@@ -1,23 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AppendIndex } from '../store/append-index.js';
-import type { State } from '../store/state.js';
+import type { IdempotencyRecord, State } from '../store/state.js';
+
+export type { IdempotencyRecord };
 
 /** How long a key is remembered, on the mock's clock. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-/** The first answer to a write sent with an Idempotency-Key; stored in the same commit as the change. */
-export interface IdempotencyRecord {
-  programId: number;
-  key: string;
-  /** sha256 of method, path and canonical body: the same key with another request is a 409 */
-  fingerprint: string;
-  method: string;
-  path: string;
-  status: number;
-  body: unknown;
-  createdAt: number;
-  expiresAt: number;
-}
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;

@@ -1,6 +1,7 @@
 import { mulberry32 } from '../faults/prng.js';
 import { ApiError } from '../http/errors.js';
 import type { Cardholder, EmulationOutcome, EmulationSettings, EmulationWeights, Program, State } from '../store/state.js';
+import type { components } from '../generated/control.js';
 
 /**
  * The opt-in, seeded emulation mode of a staging program (contract 8.16): the outcomes the platform's
@@ -10,13 +11,7 @@ import type { Cardholder, EmulationOutcome, EmulationSettings, EmulationWeights,
  * Plain synchronous functions over (state, ..., now); off (no `emulation`) they change nothing.
  */
 
-export interface EmulationInput {
-  seed: number;
-  weights?: EmulationWeights;
-  reviewSeconds?: { min: number; max: number };
-  submitErrorRate?: number;
-  depositClearingSeconds?: { min: number; max: number } | null;
-}
+export type EmulationInput = components['schemas']['EmulationInput'];
 
 const DEFAULT_WEIGHTS: EmulationWeights = { approved: 70, complianceDecline: 15, adminDecline: 10, error: 5 };
 const DEFAULT_REVIEW = { min: 60, max: 600 };

@@ -1,13 +1,8 @@
 import { ApiError } from '../http/errors.js';
 import type { ProgramData } from './program-data.js';
+import type { components } from '../generated/control.js';
 
-export interface ProgramSnapshotInfo {
-  snapshotId: number;
-  programId: number;
-  name: string | null;
-  createdAt: number;
-  bytes: number;
-}
+export type ProgramSnapshotInfo = components['schemas']['ProgramSnapshot'];
 
 export const programSnapshotMessages = {
   notFound: (programId: number, id: number) =>

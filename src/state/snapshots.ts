@@ -1,12 +1,8 @@
 import { ApiError } from '../http/errors.js';
 import type { State } from '../store/state.js';
+import type { components } from '../generated/control.js';
 
-export interface SnapshotInfo {
-  snapshotId: number;
-  name: string | null;
-  createdAt: number;
-  bytes: number;
-}
+export type SnapshotInfo = components['schemas']['Snapshot'];
 
 export const snapshotMessages = {
   notFound: (id: number) => `No snapshot ${id}: it was deleted, dropped as one of the oldest (the 50 newest are kept), or taken before a restart. GET /_mock/snapshots lists them.`,
