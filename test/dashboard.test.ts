@@ -100,6 +100,9 @@ describe('the dashboard in headless Chromium', () => {
     await expect.poll(async () => Number((await page.locator('[data-testid=clock-offset]').textContent())?.split(' ')[0]), { timeout: 10_000 }).toBeGreaterThanOrEqual(86400);
     expect(mock.clock.now() - before).toBeGreaterThanOrEqual(86400);
     await screenshot('clock');
+    await page.click('button:has-text("back to real time")');
+    await expect.poll(async () => Number((await page.locator('[data-testid=clock-offset]').textContent())?.split(' ')[0]), { timeout: 10_000 }).toBeLessThan(60);
+    expect(Math.abs(mock.clock.now() - Math.floor(Date.now() / 1000))).toBeLessThan(60);
   }, 30_000);
 
   it("faults: each program's live bucket per API key drops with requests over mTLS and refuses when empty", async () => {
@@ -142,6 +145,10 @@ describe('the dashboard in headless Chromium', () => {
     await row.click();
     const steps = async () => (await page.locator('[data-testid=chain] li').allTextContents()).map((s) => s.split(' ').slice(0, 2).join(' '));
     await expect.poll(steps, { timeout: 10_000 }).toEqual(['pass tls', 'fail allowlist']);
+    // the decision filter keeps the refusal and drops the answered requests
+    await page.selectOption('select[name=decision]', 'ip_not_allowlisted');
+    await expect.poll(() => page.locator('[data-testid=journal-table] tbody tr td:nth-child(5)').allTextContents(), { timeout: 10_000 }).toEqual(['ip_not_allowlisted']);
+    await page.selectOption('select[name=decision]', '');
     await open('faults');
     await page.click('button[data-drill=ip-back]');
     await expect.poll(() => mock.store.state.programs.find((p) => p.programId === 1)!.allowlist, { timeout: 10_000 }).not.toEqual(['192.0.2.0/24']);
