@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { jsonPath, scanJson } from '../json-scan.js';
 import { ApiError, messages } from './errors.js';
 
 /**
@@ -11,9 +12,6 @@ import { ApiError, messages } from './errors.js';
 
 /** Objects and arrays inside each other; no documented body comes near it. */
 export const MAX_JSON_DEPTH = 64;
-
-/** Keys that reach an object's prototype through assignment, spreading or merging. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface JsonBodyOptions {
   /** like express.json's: '256kb', '10mb' */
@@ -64,67 +62,19 @@ function decode(bytes: Buffer): string {
   }
 }
 
-function where(path: (string | number)[]): string {
-  return path.length ? `body.${path.join('.')}` : 'body';
-}
-
-/**
- * One pass over the text, no recursion: refuses nesting deeper than `maxDepth` and the keys of
- * PROTOTYPE_KEYS (also when spelled with escapes). Syntax is left to JSON.parse.
- */
-export function checkJsonText(text: string, maxDepth = MAX_JSON_DEPTH): void {
-  // per open container: is it an object, the current key or index (for the message)
-  const isObject: boolean[] = [];
-  const path: (string | number)[] = [];
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const start = i + 1;
-      let escaped = false;
-      for (i = start; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
-      }
-      if (!expectKey) continue;
-      expectKey = false;
-      const raw = text.slice(start, i);
-      let key = raw;
-      if (escaped) {
-        try {
-          key = JSON.parse(`"${raw}"`) as string;
-        } catch {
-          continue; // JSON.parse reports the syntax error
-        }
-      }
-      path[path.length - 1] = key;
-      if (PROTOTYPE_KEYS.has(key)) {
-        throw new ApiError(400, `The request body has the key "${key}" at ${where(path)}: the keys __proto__, constructor and prototype are not accepted anywhere in a body. Remove or rename it.`, [
-          { field: where(path).replace(/^body\.?/, '') || 'body', message: `key "${key}" is not accepted` },
-        ]);
-      }
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (isObject.length >= maxDepth) {
-        throw new ApiError(400, `The request body nests objects and arrays deeper than ${maxDepth} levels (at ${where(path)}). Send a flatter body.`, [
-          { field: 'body', message: `must not nest deeper than ${maxDepth} levels` },
-        ]);
-      }
-      isObject.push(c === 0x7b);
-      path.push(c === 0x7b ? '' : 0);
-      expectKey = c === 0x7b;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      isObject.pop();
-      path.pop();
-      expectKey = false;
-    } else if (c === 0x2c /* , */) {
-      const top = isObject.length - 1;
-      if (top >= 0 && isObject[top]) expectKey = true;
-      else if (top >= 0) path[top] = (path[top] as number) + 1;
-    }
+/** Refuses (400) a body nested deeper than MAX_JSON_DEPTH or with a key that reaches a prototype. */
+export function checkJsonText(text: string): void {
+  const hazard = scanJson(text, MAX_JSON_DEPTH);
+  if (!hazard) return;
+  const where = hazard.path.length ? `body.${jsonPath(hazard.path)}` : 'body';
+  if (hazard.kind === 'depth') {
+    throw new ApiError(400, `The request body nests objects and arrays deeper than ${hazard.maxDepth} levels (at ${where}). Send a flatter body.`, [
+      { field: 'body', message: `must not nest deeper than ${hazard.maxDepth} levels` },
+    ]);
   }
+  throw new ApiError(400, `The request body has the key "${hazard.key}" at ${where}: the keys __proto__, constructor and prototype are not accepted anywhere in a body. Remove or rename it.`, [
+    { field: jsonPath(hazard.path), message: `key "${hazard.key}" is not accepted` },
+  ]);
 }
 
 function firstNonSpace(text: string): string {

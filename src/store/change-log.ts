@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Crashed, step, type DurabilityHooks } from './durability-hooks.js';
 import { syncFolder, writeFully } from './durable-write.js';
 import { DATA_FILE_MODE } from './snapshot-file.js';
+import { describeHazard, MAX_FILE_DEPTH, PROTOTYPE_KEYS, scanJson } from '../json-scan.js';
 import type { Change } from './tracker.js';
 
 /** What a change log holds: the generation of the snapshot it replays over, and its committed mutations. */
@@ -70,12 +71,12 @@ export class ChangeLog {
     if (logGeneration !== generation) return { generation: logGeneration, entries: [], empty: false };
     const entries: Change[][] = [];
     for (let i = first; i < lines.length; i++) {
-      const parsed = parseLine(lines[i]!);
-      if (!Array.isArray(parsed)) throw new Error(`line ${i + 1} is not a JSON change list`);
-      entries.push(parsed as Change[]);
+      const parsed = parseChangeLine(lines[i]!, i + 1);
+      if (!parsed) throw new Error(`line ${i + 1} is not a JSON change list`);
+      entries.push(parsed);
     }
-    const last = torn ? parseLine(torn) : undefined;
-    if (Array.isArray(last)) entries.push(last as Change[]);
+    const last = torn ? parseChangeLine(torn, lines.length + 1) : undefined;
+    if (last) entries.push(last);
     return { generation: logGeneration, entries, empty: first === 1 && lines.length === 1 && !torn };
   }
 
@@ -166,6 +167,33 @@ export class ChangeLog {
     this.#handle = null;
     await handle?.close().catch(() => undefined);
   }
+}
+
+/** A slot path: one or two names, none that reaches a prototype. */
+function isSlotPath(p: unknown): p is Change['p'] {
+  return Array.isArray(p) && (p.length === 1 || p.length === 2) && p.every((k) => typeof k === 'string' && !PROTOTYPE_KEYS.has(k));
+}
+
+function isChange(c: unknown): c is Change {
+  if (typeof c !== 'object' || c === null || !isSlotPath((c as { p?: unknown }).p)) return false;
+  return 'v' in c || (c as { deleted?: unknown }).deleted === true;
+}
+
+/**
+ * A line of changes, or undefined when it is not one (a torn tail). A line with a key that could
+ * reach a prototype is no accident of a crash: it throws, and the start is refused.
+ */
+function parseChangeLine(line: string, number: number): Change[] | undefined {
+  const hazard = scanJson(line, MAX_FILE_DEPTH);
+  if (hazard) throw new Error(`line ${number}: ${describeHazard(hazard)}`);
+  const parsed = parseLine(line);
+  if (!Array.isArray(parsed)) return undefined;
+  for (const c of parsed as { p?: unknown }[]) {
+    const names = Array.isArray(c?.p) ? (c.p as unknown[]) : [];
+    const named = names.find((k) => typeof k === 'string' && PROTOTYPE_KEYS.has(k));
+    if (named !== undefined) throw new Error(`line ${number}: the change to ${names.join('.')} names "${String(named)}", a key that reaches a prototype`);
+  }
+  return parsed.every(isChange) ? (parsed as Change[]) : undefined;
 }
 
 function parseLine(line: string): unknown {

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FieldError } from '../http/errors.js';
+import { describeHazard, MAX_FILE_DEPTH, scanJson } from '../json-scan.js';
 import { fixturesDir } from '../paths.js';
 import { checkState, jsonErrorPlace } from './state-check.js';
 import type { State } from './state.js';
@@ -61,6 +62,12 @@ export async function loadFixtures(nameOrPath: string, { allowPath = true } = {}
       404,
       [{ field: 'fixtures', message: 'unknown or unreadable fixtures' }],
     );
+  }
+  const hazard = scanJson(text, MAX_FILE_DEPTH);
+  if (hazard) {
+    throw new FixturesError(`Fixtures file ${file} is not a usable axys-mock state: ${describeHazard(hazard)}. Nothing changed.`, 422, [
+      { field: 'fixtures', message: hazard.kind === 'key' ? `has the key "${hazard.key}"` : `nests deeper than ${hazard.maxDepth} levels` },
+    ]);
   }
   let parsed: unknown;
   try {

@@ -2,12 +2,13 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { ApiError } from '../http/errors.js';
+import { describeHazard, MAX_FILE_DEPTH, scanJson } from '../json-scan.js';
 import { ChangeLog } from './change-log.js';
 import { Crashed, type DurabilityHooks } from './durability-hooks.js';
 import { syncFolder } from './durable-write.js';
 import { errnoCode, unwritableFolderMessage, writeHint } from './folder-errors.js';
 import { DATA_FILE_MODE, SnapshotFile } from './snapshot-file.js';
-import { checkState, describeProblems, jsonErrorPlace } from './state-check.js';
+import { checkState, checkStateSchema, describeProblems, jsonErrorPlace } from './state-check.js';
 import { withCollections, type State } from './state.js';
 import { applyChanges, Tracker } from './tracker.js';
 
@@ -113,6 +114,8 @@ export class Store {
         `The data file ${file} is unreadable: ${why}. It was left untouched. ` +
           `Move it away (or delete it) to start from the fixtures, or start with --data-file <other path>.`,
       );
+    const hazard = scanJson(text, MAX_FILE_DEPTH);
+    if (hazard) throw unusable(describeHazard(hazard));
     let parsed: State & { generation?: unknown };
     try {
       parsed = JSON.parse(text) as State & { generation?: unknown };
@@ -130,6 +133,9 @@ export class Store {
     try {
       contents = await ChangeLog.read(log.file, generation);
       for (const changes of contents?.entries ?? []) applyChanges(db.data, changes);
+      // a line may only lead to a state of the documented shape (the consistency rules are the snapshot's, checked above)
+      const replayed = contents?.entries.length ? checkStateSchema(db.data) : [];
+      if (replayed.length) throw new Error(`replayed over the data file, it gives no valid axys-mock state: ${describeProblems(replayed)}`);
     } catch (e) {
       throw new StoreFileError(
         `The change log ${log.file} of the data file ${file} is unreadable: ${(e as Error).message}. Both files were left untouched. ` +

@@ -1,3 +1,5 @@
+import { PROTOTYPE_KEYS } from '../json-scan.js';
+
 /**
  * Change tracking for one synchronous mutation of the state, without copying the state.
  *
@@ -179,6 +181,7 @@ export class Tracker {
 export function applyChanges(root: object, changes: Change[]): void {
   const r = root as Obj;
   for (const c of changes) {
+    if (c.p.some((k) => PROTOTYPE_KEYS.has(k))) throw new Error(`change to ${c.p.join('.')} names a key that reaches a prototype`);
     const { parent, key } = locate(r, c.p);
     if (!isObject(parent)) throw new Error(`change to ${c.p.join('.')} has no parent ${c.p[0]}`);
     if ('deleted' in c) delete parent[key];
