@@ -34,6 +34,8 @@ export interface Config {
   otpCodeSeconds: number;
   /** how long a webhook delivery may take before it counts as timed out */
   webhookTimeoutMs: number;
+  /** which webhook URLs are accepted: http(s) but the mock's own listeners, or the platform's public HTTPS only */
+  webhookUrls: 'any' | 'public-https';
   /** addresses let through every fixture program's allowlist and FCrDNS; `gateway` = this machine's default gateway (Docker) */
   allowCallers: string[];
   /** the request journal's bounds: entries, and characters held by them all */
@@ -64,6 +66,7 @@ export const defaults: Config = Object.freeze({
   otpListenerSeconds: 900,
   otpCodeSeconds: 300,
   webhookTimeoutMs: 3000,
+  webhookUrls: 'any',
   allowCallers: [],
   journalMaxEntries: 5000,
   journalMaxBytes: 32 * 1024 * 1024,
@@ -99,6 +102,7 @@ Usage: axys-mock [options]            (every option also reads the environment v
   --otp-listener-seconds <n> life of a 3-DS OTP listener            [OTP_LISTENER_SECONDS, default 900]
   --otp-code-seconds <n> life of a received 3-DS code              [OTP_CODE_SECONDS, default 300]
   --webhook-timeout-ms <n> webhook delivery timeout                [WEBHOOK_TIMEOUT_MS, default 3000]
+  --webhook-urls <p>     any (http/https, never the mock itself) | public-https [WEBHOOK_URLS, default any]
   --allow-callers <a,b> extra callers for every fixture program    [ALLOW_CALLERS]
                         IPs or CIDR ranges (a compose network: 172.18.0.0/16);
                         "gateway" = the Docker host as a container sees it
@@ -157,6 +161,7 @@ const OPTIONS = {
   'otp-listener-seconds': { type: 'string' },
   'otp-code-seconds': { type: 'string' },
   'webhook-timeout-ms': { type: 'string' },
+  'webhook-urls': { type: 'string' },
   'allow-callers': { type: 'string' },
   'journal-max-entries': { type: 'string' },
   'journal-max-bytes': { type: 'string' },
@@ -229,6 +234,8 @@ function configFrom(values: Flags, env: Env, base: Config): Config {
   for (const entry of allowCallers) {
     if (entry !== 'gateway' && !parseCidr(entry)) problems.push(`ALLOW_CALLERS entries must be IP addresses, CIDR ranges (172.18.0.0/16) or "gateway", got "${entry}"`);
   }
+  const webhookUrls = pick(values['webhook-urls'], 'WEBHOOK_URLS') ?? base.webhookUrls;
+  if (!['any', 'public-https'].includes(webhookUrls)) problems.push(`WEBHOOK_URLS must be any or public-https, got "${webhookUrls}"`);
   const logFormat = pick(values['log-format'], 'LOG_FORMAT') ?? base.logFormat;
   if (!['text', 'json'].includes(logFormat)) problems.push(`LOG_FORMAT must be text or json, got "${logFormat}"`);
   const readyFile = pick(values['ready-file'], 'READY_FILE');
@@ -254,6 +261,7 @@ function configFrom(values: Flags, env: Env, base: Config): Config {
     otpListenerSeconds: count(values['otp-listener-seconds'], 'OTP_LISTENER_SECONDS', 1, base.otpListenerSeconds),
     otpCodeSeconds: count(values['otp-code-seconds'], 'OTP_CODE_SECONDS', 1, base.otpCodeSeconds),
     webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, base.webhookTimeoutMs),
+    webhookUrls: webhookUrls as Config['webhookUrls'],
     allowCallers,
     journalMaxEntries: count(values['journal-max-entries'], 'JOURNAL_MAX_ENTRIES', 1, base.journalMaxEntries),
     journalMaxBytes: count(values['journal-max-bytes'], 'JOURNAL_MAX_BYTES', 65536, base.journalMaxBytes),

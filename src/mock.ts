@@ -37,6 +37,7 @@ import { apiServerTlsOptions, loadOrCreateCertificates, type CertificateSet } fr
 import { version } from './version.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookSink } from './webhooks/sink.js';
+import { WebhookUrlPolicy, type Listener } from './webhooks/url-policy.js';
 
 export type MockOptions = Partial<Config> & {
   /** tests only: crash the store at a step of a write, or shorten its writes (see src/store/durability-hooks.ts) */
@@ -156,7 +157,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const journal = new Journal({ maxEntries: config.journalMaxEntries, maxBytes: config.journalMaxBytes });
   const logRequest = requestLog(logger, () => store.state, config);
   if (logRequest) journal.subscribe(logRequest);
-  const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs);
+  // filled in once both listeners are bound
+  const listeners: Listener[] = [];
+  const webhookUrls = new WebhookUrlPolicy(config.webhookUrls, () => listeners);
+  const webhooks = new WebhookDispatcher(clock, config.webhookTimeoutMs, undefined, webhookUrls);
   const webhookSink = new WebhookSink();
   const certificates = new CertificateService(certs, () => store.state, clock);
   const timeline = new Timeline(store, clock, certificates, webhooks);
@@ -180,7 +184,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     journal,
     validateResponses: config.validateResponses,
     logError,
-    settings: { depositClearingSeconds: config.depositClearingSeconds, otpListenerSeconds: config.otpListenerSeconds, otpCodeSeconds: config.otpCodeSeconds },
+    settings: {
+      depositClearingSeconds: config.depositClearingSeconds,
+      otpListenerSeconds: config.otpListenerSeconds,
+      otpCodeSeconds: config.otpCodeSeconds,
+      webhookUrlRefusal: (url) => webhookUrls.refusal(url),
+    },
     webhooks,
     rateLimit: rateLimit(rateLimiter),
     faults: faultInjection({ engine: faults, store, clock, headerEnabled: config.faultHeader }),
@@ -230,6 +239,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     platformUrl: () => apiUrl,
     clientCertificate: (programId) => certs.clients.get(programId),
     controlToken: config.controlToken,
+    webhookUrls,
     hostPolicy: { bindHost: config.host, controlHosts: config.controlHosts, controlToken: config.controlToken },
     validateResponses: config.validateResponses,
     logError,
@@ -255,6 +265,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     apiServer.close();
     throw e;
   }
+
+  listeners.push({ host: config.host, port: apiPort }, { host: config.host, port: controlPort });
 
   const program = defaultProgram(fixtures, certs);
   const dispatcher = program && createDispatcher(program.tls);

@@ -8,7 +8,7 @@ import { requestId } from '../http/request-id.js';
 import { specValidator } from '../http/validator.js';
 import { controlSpecPath } from '../paths.js';
 import { controlAuth } from './auth.js';
-import { browserGuard, writeGuard } from './browser-guard.js';
+import { browserGuard, selfDeliveryGuard, writeGuard } from './browser-guard.js';
 import { certificatesRouter } from './certificates.js';
 import { clockRouter } from './clock.js';
 import type { ControlDeps } from './deps.js';
@@ -49,6 +49,7 @@ export function createControlApp(deps: ControlDeps): Express {
   const app = baseApp();
   app.use(requestId);
   app.use(browserGuard(deps.hostPolicy));
+  app.use(selfDeliveryGuard(deps.webhookUrls.deliveryHeader));
   app.use(uiRouter(deps));
   app.use(webhookSinkReceiver(deps));
   app.use(writeGuard);

@@ -95,3 +95,15 @@ export function writeGuard(req: Request, _res: Response, next: NextFunction): vo
     ),
   );
 }
+
+/**
+ * A webhook POST of the mock itself (it carries the per-process delivery header) reaches the control
+ * plane only at the webhook sink: whatever a tenant's URL resolved to, the mock never calls its own
+ * control routes on a tenant's behalf.
+ */
+export function selfDeliveryGuard(header: { name: string; value: string }) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (req.headers[header.name] !== header.value || /^\/_mock\/webhook-sink\/./.test(req.path)) return next();
+    next(new ApiError(403, "A webhook of the mock itself cannot call the mock's control plane: only its webhook sink (/_mock/webhook-sink/<name>)."));
+  };
+}

@@ -14,12 +14,15 @@ import type { Store } from '../store/store.js';
 import type { Timeline } from '../timeline/scheduler.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookSink } from '../webhooks/sink.js';
+import type { WebhookUrlPolicy } from '../webhooks/url-policy.js';
 
 export interface ControlDeps {
   store: Store;
   clock: Clock;
   journal: Journal;
   webhooks: WebhookDispatcher;
+  /** which webhook URLs the mock calls (reminder URLs are checked as OTP webhook URLs are) */
+  webhookUrls: WebhookUrlPolicy;
   /** the built-in receiver at /_mock/webhook-sink/... */
   webhookSink: WebhookSink;
   certificates: CertificateService;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { findProgram, programView } from '../domain/programs.js';
 import { replyToBankAccountSms } from '../staging/bank-accounts.js';
 import { emulationSettings, setEmulation, type EmulationInput } from '../staging/emulation.js';
+import { ApiError } from '../http/errors.js';
 import type { ControlDeps } from './deps.js';
 
 /** Staging behaviour over time (issue 11): reminder URL, seeded emulation mode, the bank-account SMS reply. */
@@ -12,6 +13,8 @@ export function stagingControlRouter(deps: ControlDeps): Router {
   router.put('/_mock/programs/:programId/reminder-url', async (req, res) => {
     const programId = Number(req.params.programId);
     const { url } = req.body as { url: string | null };
+    const refusal = url === null ? null : deps.webhookUrls.refusal(url);
+    if (refusal !== null) throw new ApiError(422, refusal, [{ field: 'url', message: refusal }]);
     await deps.store.transact((draft) => {
       findProgram(draft, programId).reminderUrl = url;
     });

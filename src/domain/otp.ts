@@ -9,6 +9,8 @@ export interface OtpSettings {
   otpListenerSeconds: number;
   /** life of a received code (5 minutes) */
   otpCodeSeconds: number;
+  /** why a webhookUrl is refused (not http(s), the mock's own listeners, WEBHOOK_URLS=public-https), or null */
+  webhookUrlRefusal?: (url: string) => string | null;
 }
 
 export const otpMessages = {
@@ -50,6 +52,8 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
   if ((input.cardId === undefined) === (input.cardholderId === undefined)) {
     throw new ApiError(422, otpMessages.exactlyOne, [{ field: input.cardId === undefined ? 'cardId' : 'cardholderId', message: 'send exactly one of cardId, cardholderId' }]);
   }
+  const urlRefusal = input.webhookUrl === undefined ? null : (settings.webhookUrlRefusal?.(input.webhookUrl) ?? null);
+  if (urlRefusal !== null) throw new ApiError(422, urlRefusal, [{ field: 'webhookUrl', message: urlRefusal }]);
   if (input.cardId !== undefined) {
     const card = findCard(state, program.programId, input.cardId);
     requireThreeDS(program);

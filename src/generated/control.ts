@@ -472,9 +472,12 @@ export interface paths {
         /**
          * Webhook deliveries attempted
          * @description Every webhook POST the mock attempted (3-DS OTP notifications `{"cardId": ...}`), newest first,
-         *     with its outcome: `pending` while in flight, then `delivered` (2xx), `failed` (another status,
-         *     or a connection / TLS error, in `error`) or `timeout`. One attempt per event (the platform
-         *     documents no retries). Bounded to the latest 500; cleared by `POST /_mock/reset`.
+         *     with its outcome: `queued` while it waits for a free slot (at most 32 deliveries are in flight
+         *     at once), `pending` while in flight, then `delivered` (2xx), `failed` (another status, a
+         *     connection / TLS error, or a URL the mock refuses to call, in `error`) or `timeout` (no
+         *     answer, or an answer whose body was still arriving, within WEBHOOK_TIMEOUT_MS). At most 4 KB
+         *     of an answer is read. One attempt per event (the platform documents no retries). Bounded to
+         *     the latest 500; cleared by `POST /_mock/reset`.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -1431,7 +1434,7 @@ export interface components {
             /** @description Unix seconds on the mock's clock */
             attemptedAt: number;
             /** @enum {string} */
-            outcome: "pending" | "delivered" | "failed" | "timeout";
+            outcome: "queued" | "pending" | "delivered" | "failed" | "timeout";
             /** @description the receiver's HTTP status, null without an answer */
             statusCode: number | null;
             error: string | null;

@@ -1,6 +1,12 @@
 import type { Clock } from '../clock.js';
+import type { WebhookUrlPolicy } from './url-policy.js';
 
-export type DeliveryOutcome = 'pending' | 'delivered' | 'failed' | 'timeout';
+export type DeliveryOutcome = 'queued' | 'pending' | 'delivered' | 'failed' | 'timeout';
+
+/** How many POSTs are in flight at once; the rest wait their turn (each one holds a descriptor). */
+export const MAX_IN_FLIGHT = 32;
+/** How much of a receiver's answer is read: its status is what counts, the body only fills memory. */
+export const MAX_ANSWER_BYTES = 4096;
 
 /** 3-D Secure OTP delivery `{cardId}`, or a certificate expiry reminder (contract 8.14). */
 export type WebhookPayload =
@@ -38,16 +44,22 @@ export interface WebhookTarget {
  * Fire-and-forget POSTs to integrators' webhook URLs (3DS: `{cardId}`), each with a short timeout and
  * never awaited by the API request that caused it. Every attempt and its outcome is kept, bounded,
  * newest first, for GET /_mock/webhooks. One attempt per event: the platform documents no retries.
+ * At most MAX_IN_FLIGHT POSTs run at once (a fan-out of thousands queues instead of taking every file
+ * descriptor), at most MAX_ANSWER_BYTES of an answer are read, and the timeout covers the answer's
+ * body too: a body still arriving at the timeout is a `timeout`, not a delivery.
  */
 export class WebhookDispatcher {
   #deliveries: WebhookDelivery[] = [];
   #inFlight = new Set<AbortController>();
+  #waiting: Array<() => void> = [];
+  #running = 0;
   #seq = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly timeoutMs: number,
     readonly capacity = 500,
+    private readonly urls: WebhookUrlPolicy | null = null,
   ) {}
 
   send(target: WebhookTarget, redeliveryOf: number | null = null): WebhookDelivery {
@@ -67,7 +79,7 @@ export class WebhookDispatcher {
       ...target,
       redeliveryOf,
       attemptedAt: this.clock.now(),
-      outcome: 'pending',
+      outcome: 'queued',
       statusCode: null,
       error: null,
       durationMs: null,
@@ -77,31 +89,56 @@ export class WebhookDispatcher {
     return delivery;
   }
 
+  /** Waits for one of the MAX_IN_FLIGHT slots. */
+  async #slot(): Promise<void> {
+    if (this.#running < MAX_IN_FLIGHT) {
+      this.#running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next(); // the slot passes on as it is
+    else this.#running--;
+  }
+
   async #post(delivery: WebhookDelivery): Promise<void> {
+    await this.#slot();
     const controller = new AbortController();
     this.#inFlight.add(controller);
+    delivery.outcome = 'pending';
     const timer = setTimeout(() => controller.abort(new Error('timeout')), this.timeoutMs);
     const started = performance.now();
     try {
+      const refused = await this.urls?.refusalOnDelivery(delivery.url);
+      if (refused) {
+        delivery.outcome = 'failed';
+        delivery.error = `not sent: ${refused}`;
+        return;
+      }
+      const { name, value } = this.urls?.deliveryHeader ?? { name: 'x-axys-mock-delivery', value: '' };
       const res = await fetch(delivery.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'axys-mock-webhooks' },
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'axys-mock-webhooks', ...(value ? { [name]: value } : {}) },
         body: JSON.stringify(delivery.payload),
         signal: controller.signal,
         redirect: 'manual',
       });
-      await res.arrayBuffer().catch(() => undefined);
+      await readAtMost(res, MAX_ANSWER_BYTES);
       delivery.statusCode = res.status;
       delivery.outcome = res.ok ? 'delivered' : 'failed';
       if (!res.ok) delivery.error = `the receiver answered HTTP ${res.status}`;
     } catch (e) {
       const timedOut = controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === 'timeout';
       delivery.outcome = timedOut ? 'timeout' : 'failed';
-      delivery.error = timedOut ? `no answer within ${this.timeoutMs} ms` : describeError(e);
+      delivery.error = timedOut ? `no complete answer within ${this.timeoutMs} ms` : describeError(e);
     } finally {
       clearTimeout(timer);
       this.#inFlight.delete(controller);
       delivery.durationMs = Math.round(performance.now() - started);
+      this.#release();
     }
   }
 
@@ -125,6 +162,26 @@ export class WebhookDispatcher {
   /** Abandons deliveries still in flight (on close). */
   abortAll(): void {
     for (const c of this.#inFlight) c.abort(new Error('mock closing'));
+  }
+}
+
+/**
+ * Reads an answer's body up to `limit` bytes, then lets the rest go (the connection is dropped).
+ * Throws when the body fails or the delivery's signal aborts while it is still arriving.
+ */
+async function readAtMost(res: Response, limit: number): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  let read = 0;
+  try {
+    while (read < limit) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+  } finally {
+    if (read >= limit) await reader.cancel().catch(() => undefined);
+    else reader.releaseLock();
   }
 }
 
