@@ -89,15 +89,6 @@ export class WebhookDispatcher {
     return delivery;
   }
 
-  /** Waits for one of the MAX_IN_FLIGHT slots. */
-  async #slot(): Promise<void> {
-    if (this.#running < MAX_IN_FLIGHT) {
-      this.#running++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
-  }
-
   #release(): void {
     const next = this.#waiting.shift();
     if (next) next(); // the slot passes on as it is
@@ -105,7 +96,9 @@ export class WebhookDispatcher {
   }
 
   async #post(delivery: WebhookDelivery): Promise<void> {
-    await this.#slot();
+    // a free slot is taken at once (the delivery is pending when send returns); otherwise wait for one
+    if (this.#running < MAX_IN_FLIGHT) this.#running++;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
     const controller = new AbortController();
     this.#inFlight.add(controller);
     delivery.outcome = 'pending';
@@ -126,14 +119,18 @@ export class WebhookDispatcher {
         signal: controller.signal,
         redirect: 'manual',
       });
-      await readAtMost(res, MAX_ANSWER_BYTES);
       delivery.statusCode = res.status;
+      await readAtMost(res, MAX_ANSWER_BYTES);
       delivery.outcome = res.ok ? 'delivered' : 'failed';
       if (!res.ok) delivery.error = `the receiver answered HTTP ${res.status}`;
     } catch (e) {
       const timedOut = controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === 'timeout';
       delivery.outcome = timedOut ? 'timeout' : 'failed';
-      delivery.error = timedOut ? `no complete answer within ${this.timeoutMs} ms` : describeError(e);
+      delivery.error = !timedOut
+        ? describeError(e)
+        : delivery.statusCode === null
+          ? `no answer within ${this.timeoutMs} ms`
+          : `the answer's body was still arriving after ${this.timeoutMs} ms`;
     } finally {
       clearTimeout(timer);
       this.#inFlight.delete(controller);
