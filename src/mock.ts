@@ -12,16 +12,17 @@ import { createControlApp } from './control/app.js';
 import { allowCallers } from './domain/allow-callers.js';
 import { liveApiKey } from './domain/programs.js';
 import { FaultEngine } from './faults/engine.js';
-import { faultInjection } from './faults/middleware.js';
+import { faultInjection } from './faults/inject.js';
 import { staticResolver, systemResolver, withCallerRanges } from './gateway/fcrdns.js';
 import { singleAddress } from './net/ip.js';
-import { rateLimit, RateLimiter } from './gateway/rate-limit.js';
-import { idempotency } from './idempotency/middleware.js';
+import { RateLimiter } from './gateway/rate-limit.js';
 import { Journal } from './journal/journal.js';
 import { journalTlsRefusals } from './journal/tls-refusals.js';
 import { requestLog } from './log/request-log.js';
 import { createLogger, type Logger } from './logger.js';
 import { defaultGateway } from './net/default-gateway.js';
+import { loadSpecValidator } from './http/validator.js';
+import { platformSpecPath } from './paths.js';
 import { createPlatformApp } from './platform/app.js';
 import { Snapshots } from './state/snapshots.js';
 import { ProgramSnapshots } from './state/program-snapshots.js';
@@ -146,6 +147,8 @@ function fixturePrograms(state: State) {
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const { durabilityHooks, compactAtBytes, ...settings } = options;
   const config: Config = Object.freeze({ ...embeddedDefaults, ...settings }) as Config;
+  // loaded once per process; started first so it overlaps the fixtures and certificates
+  void loadSpecValidator(platformSpecPath, config.validateResponses).catch(() => undefined);
   const logger = createLogger(config.logLevel, config.logFormat);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
   // a path only from the start-up settings; the control plane names files in fixtures/
@@ -178,7 +181,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   });
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 
-  const platformApp = createPlatformApp({
+  const platformApp = await createPlatformApp({
     store,
     clock,
     journal,
@@ -191,9 +194,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       webhookUrlRefusal: (url) => webhookUrls.refusal(url),
     },
     webhooks,
-    rateLimit: rateLimit(rateLimiter),
+    rateLimiter,
     faults: faultInjection({ engine: faults, store, clock, headerEnabled: config.faultHeader }),
-    idempotency: idempotency({ store, clock }),
     gateway: {
       state: () => store.state,
       certificateOwner: (serial) => certificates.owner(serial),

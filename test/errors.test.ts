@@ -103,6 +103,28 @@ describe('404 and 405 for what does not exist', () => {
     const res = await api().request('DELETE', '/v2/cardholders');
     expect(res.status).toBe(405);
   });
+
+  it('a 405 names the methods the path has in Allow (RFC 9110 15.5.6), HEAD with GET', async () => {
+    const res = await api().request('PATCH', `/v2/cardholders/${F.approved}`);
+    expect(res.status).toBe(405);
+    expect(res.body).toEqual({ status: 'error', message: messages.methodNotAllowed('PATCH', `/v2/cardholders/${F.approved}`) });
+    expect(res.headers.allow).toBe('GET, PUT, HEAD');
+    const postOnly = await api().request('GET', '/v2/wallets/transfer');
+    expect(postOnly.status).toBe(405);
+    expect(postOnly.headers.allow).toBe('POST');
+  });
+
+  it('HEAD on a GET route answers the GET\'s status and headers without a body', async () => {
+    const get = await api().get(`/v2/cardholders/${F.approved}`);
+    const head = await api().request('HEAD', `/v2/cardholders/${F.approved}`);
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    expect(head.headers['content-type']).toBe(get.headers['content-type']);
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.text)));
+    const missing = await api().request('HEAD', '/v2/cardholders/999999');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toBe('');
+  });
 });
 
 describe('500: unexpected errors', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { idempotencyMessages } from '../src/idempotency/middleware.js';
+import { idempotencyMessages } from '../src/idempotency/keys.js';
 import { Store } from '../src/store/store.js';
 import { startMock, type RunningMock } from '../src/mock.js';
 import { apiClient, controlClient } from './helpers/client.js';

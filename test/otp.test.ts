@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { otpMessages } from '../src/domain/otp.js';
-import { messages } from '../src/http/errors.js';
+import { ApiError, messages } from '../src/http/errors.js';
 import { apiClient, controlClient } from './helpers/client.js';
 import { fixtureCard as C, fixtureCardholder as F } from './helpers/data.js';
 import { useMock } from './helpers/mock.js';
@@ -229,6 +229,32 @@ describe('webhooks', () => {
     expect(items).toHaveLength(2);
     expect(items.find((d) => d.url === deadUrl)).toMatchObject({ outcome: 'failed', statusCode: null, error: expect.stringMatching(/ECONNREFUSED/) });
     expect(items.find((d) => d.url !== deadUrl)).toMatchObject({ outcome: 'failed', statusCode: 500, error: 'the receiver answered HTTP 500' });
+  });
+
+  it('sends the code only once the challenge is stored: a challenge whose commit fails (under an Idempotency-Key too) sends nothing', async () => {
+    const r = start((res) => res.writeHead(204).end());
+    await subscribe({ cardId: C.active, webhookUrl: await r.url });
+    const { store } = mock();
+    const begin = store.begin.bind(store);
+    // the write's commit fails as a full disk would make it
+    store.begin = () => {
+      const tx = begin();
+      tx.commit = async () => {
+        throw new ApiError(500, 'the disk is full');
+      };
+      return tx;
+    };
+    try {
+      const failed = await api().post(`/v2/staging/cards/${C.active}/3ds-challenge`, undefined, { headers: { 'Idempotency-Key': 'challenge-1' } });
+      expect(failed.status).toBe(500);
+    } finally {
+      store.begin = begin;
+    }
+    // deliveries go out in order: once the next challenge's has arrived, an earlier one would have too
+    expect((await challenge(C.active)).status).toBe(200);
+    const items = await settled();
+    expect(items).toHaveLength(1);
+    expect(r.received).toHaveLength(1);
   });
 
   it('clears recorded deliveries with DELETE /_mock/webhooks and with a reset', async () => {

@@ -5,8 +5,6 @@ import { jsonBody } from '../http/json-body.js';
 import { ApiError } from '../http/errors.js';
 import { FixturesError } from '../store/fixtures.js';
 import { requestId } from '../http/request-id.js';
-import { specValidator } from '../http/validator.js';
-import { controlSpecPath } from '../paths.js';
 import { controlAuth } from './auth.js';
 import { browserGuard, selfDeliveryGuard, writeGuard } from './browser-guard.js';
 import { certificatesRouter } from './certificates.js';
@@ -23,6 +21,7 @@ import { stagingControlRouter } from './staging.js';
 import { stateRouter } from './state.js';
 import { platformCallRouter } from './platform-call.js';
 import { uiRouter } from './ui.js';
+import { checkControlAnswers, controlValidation } from './validation.js';
 import { webhookSinkReceiver, webhookSinkRouter } from './webhook-sink.js';
 import { webhooksRouter } from './webhooks.js';
 
@@ -44,7 +43,7 @@ function healthRouter(deps: ControlDeps): Router {
   return router;
 }
 
-/** The control plane (/_mock) on its own listener, validated against openapi/control.yaml. */
+/** The control plane (/_mock) on its own listener, validated against openapi/control.yaml (loaded on the first control request). */
 export function createControlApp(deps: ControlDeps): Express {
   const app = baseApp();
   app.use(requestId);
@@ -55,8 +54,9 @@ export function createControlApp(deps: ControlDeps): Express {
   app.use(writeGuard);
   app.use(controlAuth(deps.controlToken));
   app.use(jsonBody({ limit: '10mb' }));
-  app.use(specValidator(controlSpecPath, deps.validateResponses));
+  app.use(controlValidation(deps.validateResponses));
   for (const router of [healthRouter, programsRouter, rateLimitsRouter, programStateRouter, observeRouter, certificatesRouter, dnsRouter, journalRouter, clockRouter, webhooksRouter, webhookSinkRouter, faultsRouter, stateRouter, stagingControlRouter, platformCallRouter]) app.use(router(deps));
   app.use(errorHandler(deps.logError));
+  if (deps.validateResponses) checkControlAnswers(app);
   return app;
 }

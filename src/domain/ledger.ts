@@ -31,7 +31,7 @@ export interface BankDepositInput {
 }
 
 /** transStatus of a transfer: 1 completed (the rest of the enum is not published; transfers are synchronous). */
-const TRANSFER_COMPLETED = 1;
+const TRANSFER_COMPLETED = 1 as const;
 
 export interface TransferInput {
   sourceWalletId: number;

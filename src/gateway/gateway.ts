@@ -1,6 +1,6 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
-import { contextOf, type Decision, type RequestContext } from '../http/context.js';
+import type { Decision, RequestContext } from '../http/context.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { State } from '../store/state.js';
 import { fcrdnsCheck, type HostResolver } from './fcrdns.js';
@@ -100,11 +100,3 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
   });
 }
 
-/** The gateway as a layer: next() with the refusal, or on with the caller identified. */
-export function gateway(deps: GatewayDeps): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const outcome = authenticate(deps, req, contextOf(req));
-    if (outcome instanceof Promise) outcome.then((refusal) => next(refusal ?? undefined), next);
-    else next(outcome ?? undefined);
-  };
-}

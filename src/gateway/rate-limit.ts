@@ -1,5 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { contextOf, type RequestContext } from '../http/context.js';
+import type { Response } from 'express';
+import type { RequestContext } from '../http/context.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { RateLimit } from '../store/state.js';
 import { keyHint } from './gateway.js';
@@ -121,6 +121,3 @@ export function checkRateLimit(limiter: RateLimiter, res: Response, ctx: Request
   return new ApiError(429, messages.tooManyRequests, undefined, { 'Retry-After': String(v.retryAfter) });
 }
 
-export function rateLimit(limiter: RateLimiter): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => next(checkRateLimit(limiter, res, contextOf(req)) ?? undefined);
-}

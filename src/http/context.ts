@@ -52,6 +52,10 @@ export class RequestContext {
   reason: string | null = null;
   /** bytes of a request body read without Content-Length */
   bodyBytes: number | undefined;
+  /** set where answers are checked against the spec (validateResponses): throws on a mismatch */
+  checkAnswer: ((status: number, body: unknown) => void) | null = null;
+  /** set by an after-commit fault: whatever the request answers is replaced by the fault's answer */
+  replaceAnswer: ((body: unknown) => void) | null = null;
 
   constructor(requestId: string) {
     this.requestId = requestId;

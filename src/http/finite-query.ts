@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
 import { ApiError, type FieldError } from './errors.js';
 
 /**
@@ -6,7 +6,7 @@ import { ApiError, type FieldError } from './errors.js';
  * coerceTypes) turns `limit=1e309` or `limit=Infinity` into Infinity and then skips the type and
  * range checks for it (they only run on finite numbers), so the handler would see Infinity.
  */
-export function finiteQueryNumbers(req: Request, _res: Response, next: NextFunction): void {
+export function infiniteQueryNumbers(req: Request): ApiError | null {
   const errors: FieldError[] = [];
   const query = req.query as Record<string, unknown>;
   for (const name of Object.keys(query)) {
@@ -16,8 +16,7 @@ export function finiteQueryNumbers(req: Request, _res: Response, next: NextFunct
     }
   }
   if (errors.length) {
-    next(new ApiError(400, `The query has a number that is not finite (${errors.map((e) => e.field).join(', ')}): write numbers in digits within the documented range.`, errors));
-    return;
+    return new ApiError(400, `The query has a number that is not finite (${errors.map((e) => e.field).join(', ')}): write numbers in digits within the documented range.`, errors);
   }
-  next();
+  return null;
 }

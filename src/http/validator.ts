@@ -1,50 +1,136 @@
 import { createRequire } from 'node:module';
-import * as OpenApiValidator from 'express-openapi-validator';
-import type { RequestHandler } from 'express';
-import { finiteQueryNumbers } from './finite-query.js';
-
-type PathToRegexp = (path: unknown, options?: Record<string, unknown>) => { regexp: RegExp; keys: unknown[] };
+import type { Request, Response } from 'express';
 
 /**
- * express-openapi-validator (5.6) compiles every route of the spec with path-to-regexp on every
- * request to find the operation (openapi.metadata.js, lookupRoute): about a third of the CPU of a
- * read. The route patterns are the spec's, a fixed set, and the compiled regexps are stateless (no
- * `g` flag), so one compilation per pattern and options gives the same matches.
+ * express-openapi-validator (5.6, pinned ~5.6.2) used through its own parts, without its route
+ * lookup and its five asynchronous middlewares: the spec is loaded and preprocessed once per process
+ * (per spec file and response setting) and shared by every startMock(); each Express route carries
+ * its spec operation and calls eov's RequestValidator for it synchronously. eov compiles an
+ * operation's ajv validators on its first request and keeps them for the process.
+ * These are eov's semi-internal modules (dist/...): test/spec.test.ts covers every operation.
  */
-function memoisePathToRegexp(): void {
-  const fromValidator = createRequire(createRequire(import.meta.url).resolve('express-openapi-validator'));
-  const pathToRegexpModule = fromValidator('path-to-regexp') as { pathToRegexp: PathToRegexp & { memoised?: true } };
-  const original = pathToRegexpModule.pathToRegexp;
-  if (original.memoised) return;
-  const cache = new Map<string, ReturnType<PathToRegexp>>();
-  const memoised: PathToRegexp & { memoised?: true } = (path, options = {}) => {
-    if (typeof path !== 'string') return original(path, options);
-    // lookupRoute passes only {sensitive, strict}: a cheap key for those, the full options otherwise
-    const plain = Object.keys(options).every((k) => k === 'sensitive' || k === 'strict');
-    const key = `${plain ? `${options.sensitive ? 's' : '-'}${options.strict ? 't' : '-'}` : JSON.stringify(options)} ${path}`;
-    let compiled = cache.get(key);
-    if (!compiled) {
-      compiled = original(path, options);
-      cache.set(key, compiled);
-    }
-    return compiled;
-  };
-  memoised.memoised = true;
-  pathToRegexpModule.pathToRegexp = memoised;
+const require = createRequire(import.meta.url);
+const eov = {
+  OpenApiValidator: (require('express-openapi-validator/dist/openapi.validator.js') as typeof import('express-openapi-validator/dist/openapi.validator.js')).OpenApiValidator,
+  OpenApiSpecLoader: (require('express-openapi-validator/dist/framework/openapi.spec.loader.js') as typeof import('express-openapi-validator/dist/framework/openapi.spec.loader.js')).OpenApiSpecLoader,
+  SchemaPreprocessor: (require('express-openapi-validator/dist/middlewares/parsers/schema.preprocessor.js') as typeof import('express-openapi-validator/dist/middlewares/parsers/schema.preprocessor.js')).SchemaPreprocessor,
+  RequestValidator: (require('express-openapi-validator/dist/middlewares/openapi.request.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.request.validator.js')).RequestValidator,
+  ResponseValidator: (require('express-openapi-validator/dist/middlewares/openapi.response.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.response.validator.js')).ResponseValidator,
+};
+
+type Schema = Record<string, unknown>;
+
+/** One operation of the spec, as Express routes it. */
+export interface SpecRoute {
+  method: string;
+  /** `/v2/cardholders/:cardholderId` */
+  expressRoute: string;
+  /** `/v2/cardholders/{cardholderId}` */
+  openApiRoute: string;
+  operationId: string | undefined;
+  schema: Schema;
+  responseSchema: Schema | undefined;
 }
 
-/** Request (and optionally response) validation against a spec file, compiled on the first request. */
-export function specValidator(apiSpec: string, validateResponses: boolean): RequestHandler[] {
-  memoisePathToRegexp();
-  const validator = OpenApiValidator.middleware({
+export interface SpecValidator {
+  /** every operation, most specific path first (static segments before parameters), as eov orders them */
+  routes: SpecRoute[];
+  /** the methods of each Express path, for a 405's Allow header */
+  methodsOf: Map<string, string[]>;
+  /** Validates (and coerces) params, query, headers and body in place; throws eov's error on a mismatch. */
+  validateRequest(req: Request, res: Response, route: SpecRoute): void;
+  /** Throws when the answer breaks the operation's response schema (only when loaded with validateResponses). */
+  validateResponse(req: Request, route: SpecRoute, status: number, body: unknown): void;
+}
+
+interface OpenApiOnRequest {
+  expressRoute: string;
+  openApiRoute: string;
+  pathParams: Record<string, string>;
+  schema: Schema;
+  serial: number;
+  _responseSchema?: Schema;
+}
+
+const loaded = new Map<string, Promise<SpecValidator>>();
+
+/** The validator of a spec file, loaded once per process (per response setting); later calls share it. */
+export function loadSpecValidator(apiSpec: string, validateResponses: boolean): Promise<SpecValidator> {
+  const key = `${validateResponses ? 'r' : '-'} ${apiSpec}`;
+  let validator = loaded.get(key);
+  if (!validator) {
+    validator = build(apiSpec, validateResponses);
+    loaded.set(key, validator);
+    validator.catch(() => loaded.delete(key));
+  }
+  return validator;
+}
+
+async function build(apiSpec: string, validateResponses: boolean): Promise<SpecValidator> {
+  const oav = new eov.OpenApiValidator({
     apiSpec,
     validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
     validateResponses: validateResponses ? { allErrors: true } : false,
     validateSecurity: false,
     validateFormats: true,
-    // checking the spec against the OpenAPI meta-schema costs most of the first request;
-    // test/spec.test.ts does it once instead of every start
+    // checking the spec against the OpenAPI meta-schema costs most of the load; test/spec.test.ts does it once
     validateApiSpec: false,
-  }) as unknown as RequestHandler[];
-  return [...validator, finiteQueryNumbers];
+  }) as unknown as { options: { validateResponses: unknown }; ajvOpts: { preprocessor: object; request: object; response: object } };
+  const spec = (await new eov.OpenApiSpecLoader({ apiDoc: apiSpec as never, validateApiSpec: false, $refParser: { mode: 'bundle' } }).load()) as unknown as {
+    apiDoc: { paths: Record<string, Record<string, Schema>> };
+    routes: Array<{ basePath: string; expressRoute: string; openApiRoute: string; method: string }>;
+    serial: number;
+  };
+  const preprocessed = new eov.SchemaPreprocessor(spec.apiDoc as never, oav.ajvOpts.preprocessor as never, oav.options.validateResponses as never).preProcess() as unknown as {
+    apiDocRes: { paths: Record<string, Record<string, Schema>> } | null;
+  };
+  const requests = new eov.RequestValidator(spec.apiDoc as never, oav.ajvOpts.request as never);
+  const responses = preprocessed.apiDocRes
+    ? (new eov.ResponseValidator(preprocessed.apiDocRes as never, oav.ajvOpts.response as never, oav.options.validateResponses as never, spec.serial) as unknown as {
+        _getOrBuildValidator(req: Request, responses: unknown): unknown;
+        _validate(args: { validators: unknown; body: unknown; statusCode: number; path: string; accepts: string[] }): void;
+      })
+    : null;
+
+  const routes: SpecRoute[] = spec.routes.map((r) => {
+    const pathKey = r.openApiRoute.substring(r.basePath.length);
+    const method = r.method.toLowerCase();
+    const schema = spec.apiDoc.paths[pathKey]![method]!;
+    return {
+      method: r.method,
+      expressRoute: r.expressRoute,
+      openApiRoute: r.openApiRoute,
+      operationId: schema.operationId as string | undefined,
+      schema,
+      responseSchema: preprocessed.apiDocRes?.paths[pathKey]?.[method],
+    };
+  });
+  const methodsOf = new Map<string, string[]>();
+  for (const r of routes) methodsOf.set(r.expressRoute, [...(methodsOf.get(r.expressRoute) ?? []), r.method]);
+
+  const openapiOf = (req: Request, route: SpecRoute): OpenApiOnRequest => ({
+    expressRoute: route.expressRoute,
+    openApiRoute: route.openApiRoute,
+    pathParams: req.params as Record<string, string>,
+    schema: route.schema,
+    serial: spec.serial,
+    _responseSchema: route.responseSchema,
+  });
+
+  return {
+    routes,
+    methodsOf,
+    validateRequest(req, res, route) {
+      (req as Request & { openapi?: OpenApiOnRequest }).openapi = openapiOf(req, route);
+      requests.validate(req as never, res as never, noop);
+    },
+    validateResponse(req, route, status, body) {
+      if (!responses) return;
+      const validators = responses._getOrBuildValidator(req, route.responseSchema?.responses);
+      const contentType = 'application/json';
+      responses._validate({ validators, body, statusCode: status, path: req.originalUrl, accepts: [contentType] });
+    },
+  };
 }
+
+function noop(): void {}

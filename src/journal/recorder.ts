@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Clock } from '../clock.js';
 import { normalizeIp } from '../net/ip.js';
 import { captureBytes, captureHeaders, captureParsed, cut, LIMITS, type CapturedBody } from './capture.js';
@@ -52,44 +52,40 @@ function requestBody(req: Request, ctx: RequestContext): CapturedBody | null {
   return size > 0 ? { size, mimeType, text: '', truncated: true } : null;
 }
 
-/** Records every request in the journal once its response is finished (or the connection dropped). */
-export function journalRecorder(journal: Journal, clock: Clock) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const ctx = maybeContextOf(req)!;
-    const started = ctx.startedAt;
-    const time = clock.nowMs();
-    const tap = tapResponse(res);
-    // 'close' comes once per response: after it finished, or when the connection dropped first
-    res.once('close', () => {
-      const ended = performance.now();
-      const [rawPath = req.originalUrl, rawQuery] = splitUrl(req.originalUrl);
-      const path = cut(rawPath, LIMITS.path);
-      const query = rawQuery === undefined ? null : cut(rawQuery, LIMITS.query);
-      const { gatewayDoneAt } = ctx;
-      const sent = res.headersSent;
-      journal.record({
-        id: ctx.requestId,
-        time,
-        method: req.method,
-        path: path.text,
-        status: sent ? res.statusCode : null,
-        decision: ctx.decision,
-        programId: ctx.programId,
-        remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
-        durationMs: round(ended - started),
-        fault: ctx.fault,
-        reason: ctx.reason,
-        operation: path.truncated ? null : operationOf(req.method, path.text),
-        query: query?.text ?? null,
-        chain: ctx.chain,
-        timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
-        truncated: path.truncated || (query?.truncated ?? false),
-        request: { headers: captureHeaders(req.headers), body: requestBody(req, ctx) },
-        response: sent ? { headers: captureHeaders(res.getHeaders()), body: tap.size ? captureBytes(tap.chunks, tap.size, mimeOf(res.getHeader('content-type'))) : null } : null,
-      });
+/** Records the request in the journal once its response is finished (or the connection dropped). */
+export function journalOnClose(journal: Journal, clock: Clock, req: Request, res: Response, ctx: RequestContext): void {
+  const started = ctx.startedAt;
+  const time = clock.nowMs();
+  const tap = tapResponse(res);
+  // 'close' comes once per response: after it finished, or when the connection dropped first
+  res.once('close', () => {
+    const ended = performance.now();
+    const [rawPath = req.originalUrl, rawQuery] = splitUrl(req.originalUrl);
+    const path = cut(rawPath, LIMITS.path);
+    const query = rawQuery === undefined ? null : cut(rawQuery, LIMITS.query);
+    const { gatewayDoneAt } = ctx;
+    const sent = res.headersSent;
+    journal.record({
+      id: ctx.requestId,
+      time,
+      method: req.method,
+      path: path.text,
+      status: sent ? res.statusCode : null,
+      decision: ctx.decision,
+      programId: ctx.programId,
+      remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
+      durationMs: round(ended - started),
+      fault: ctx.fault,
+      reason: ctx.reason,
+      operation: path.truncated ? null : operationOf(req.method, path.text),
+      query: query?.text ?? null,
+      chain: ctx.chain,
+      timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
+      truncated: path.truncated || (query?.truncated ?? false),
+      request: { headers: captureHeaders(req.headers), body: requestBody(req, ctx) },
+      response: sent ? { headers: captureHeaders(res.getHeaders()), body: tap.size ? captureBytes(tap.chunks, tap.size, mimeOf(res.getHeader('content-type'))) : null } : null,
     });
-    next();
-  };
+  });
 }
 
 function splitUrl(url: string): [string, string | undefined] {

@@ -1,25 +1,32 @@
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 import type { Clock } from '../clock.js';
-import { gateway, type GatewayDeps } from '../gateway/gateway.js';
+import type { faultInjection } from '../faults/inject.js';
+import type { GatewayDeps } from '../gateway/gateway.js';
+import type { RateLimiter } from '../gateway/rate-limit.js';
 import { baseApp } from '../http/base-app.js';
+import { contextOf } from '../http/context.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
-import { jsonBody } from '../http/json-body.js';
 import { ApiError, messages } from '../http/errors.js';
-import { requestId } from '../http/request-id.js';
-import { specValidator } from '../http/validator.js';
+import { jsonBody } from '../http/json-body.js';
+import { specRouter } from '../http/spec-router.js';
+import { loadSpecValidator } from '../http/validator.js';
+import { IdempotencyKeys } from '../idempotency/keys.js';
 import type { Journal } from '../journal/journal.js';
-import { countBodyBytes, journalRecorder } from '../journal/recorder.js';
+import { countBodyBytes } from '../journal/recorder.js';
 import { platformSpecPath } from '../paths.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
-import { cardholdersRouter } from './cardholders.js';
-import { cardsRouter } from './cards.js';
-import { deprecatedRouter } from './deprecated.js';
-import { clearDeposits, type PlatformSettings } from './deps.js';
-import { otpRouter } from './otp.js';
-import { stagingOnly, stagingRouter } from './staging.js';
-import { transactionsRouter } from './transactions.js';
-import { walletsRouter } from './wallets.js';
+import { cardholderOperations } from './cardholders.js';
+import { cardOperations } from './cards.js';
+import { deprecatedOperations } from './deprecated.js';
+import type { PlatformDeps, PlatformSettings } from './deps.js';
+import { frontDoor } from './front-door.js';
+import type { Operation } from './operation.js';
+import { otpOperations } from './otp.js';
+import { stagingOperations } from './staging.js';
+import { transactionOperations } from './transactions.js';
+import { UnitOfWork } from './unit-of-work.js';
+import { walletOperations } from './wallets.js';
 
 export interface PlatformAppDeps {
   store: Store;
@@ -31,34 +38,44 @@ export interface PlatformAppDeps {
   validateResponses: boolean;
   logError: ErrorLogger;
   /** the gateway's last step: the token bucket per API key */
-  rateLimit?: RequestHandler;
+  rateLimiter?: RateLimiter;
   /** the single point where faults apply: after the gateway, before validation */
-  faults?: RequestHandler;
-  /** Idempotency-Key on writes: needs the parsed body, runs before validation */
-  idempotency?: RequestHandler;
+  faults?: ReturnType<typeof faultInjection>;
 }
 
-/** The emulated platform API (/v2), in the documented order: gateway, faults, validation, operation. */
-export function createPlatformApp(deps: PlatformAppDeps): Express {
+/** Every operation of openapi/platform.yaml, by operationId. */
+export function platformOperationTable(deps: PlatformDeps): Map<string, Operation> {
+  const all = [cardholderOperations(), cardOperations(deps), transactionOperations(), walletOperations(deps), otpOperations(deps), stagingOperations(deps), deprecatedOperations()].flat();
+  return new Map(all.map((op) => [op.operationId as string, op]));
+}
+
+/**
+ * The emulated platform API (/v2), in the documented order: the front door (request id, journal,
+ * gateway, rate limit, faults, staging check), the JSON body, then one Router whose routes validate
+ * against the spec and run the operation as one unit of work. The spec is loaded (once per process)
+ * before this resolves, so the listener is ready when it starts.
+ */
+export async function createPlatformApp(deps: PlatformAppDeps): Promise<Express> {
+  const spec = await loadSpecValidator(platformSpecPath, deps.validateResponses);
+  const operations = platformOperationTable({ store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks });
+  const work = new UnitOfWork({ store: deps.store, clock: deps.clock, keys: new IdempotencyKeys() });
   const app = baseApp();
-  app.use(requestId);
-  app.use(journalRecorder(deps.journal, deps.clock));
-  app.use(gateway(deps.gateway));
-  if (deps.rateLimit) app.use(deps.rateLimit);
-  if (deps.faults) app.use(deps.faults);
-  app.use('/v2/staging', stagingOnly);
+  app.use(frontDoor({ journal: deps.journal, clock: deps.clock, gateway: deps.gateway, rateLimiter: deps.rateLimiter, faults: deps.faults }));
   app.use(jsonBody({ limit: '256kb', verify: countBodyBytes }));
-  if (deps.idempotency) app.use(deps.idempotency);
-  app.use(specValidator(platformSpecPath, deps.validateResponses));
-  const platform = { store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks };
-  app.use(clearDeposits(platform));
-  app.use(cardholdersRouter(platform));
-  app.use(transactionsRouter(platform));
-  app.use(cardsRouter(platform));
-  app.use(walletsRouter(platform));
-  app.use(otpRouter(platform));
-  app.use(stagingRouter(platform));
-  app.use(deprecatedRouter(platform));
+  app.use(
+    specRouter(spec, deps.validateResponses, (route) => {
+      const op = route.operationId === undefined ? undefined : operations.get(route.operationId);
+      if (!op) return undefined;
+      return (_route, req, res, next) => {
+        try {
+          const done = work.run(op, req, res, contextOf(req));
+          if (done) done.catch(next);
+        } catch (e) {
+          next(e);
+        }
+      };
+    }),
+  );
   // in the spec but not routed would otherwise get Express's HTML 404
   app.use((req, _res, next) => next(new ApiError(404, messages.unknownRoute(req.method, req.path))));
   app.use(errorHandler(deps.logError));

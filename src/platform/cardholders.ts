@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import {
   cardholderView,
   createCardholder,
@@ -10,64 +9,31 @@ import {
   submitKyc,
   updateCardholderContact,
 } from '../domain/cardholders.js';
-import { paginate, type ListQuery } from '../domain/paging.js';
-import { contextOf } from '../http/context.js';
+import { paginate } from '../domain/paging.js';
 import type { Cardholder } from '../store/state.js';
-import { idParam, mutate, type PlatformDeps } from './deps.js';
+import { read, write, type Operation } from './operation.js';
 
-/** kyc-submit and a link refresh answer alike: the state and the KYC link. */
-const kycBody = (c: Cardholder) => ({ status: 'success' as const, cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink });
+/** kyc-submit and a link refresh answer alike: the state and the KYC link (both set one, so it is never null here). */
+const kycBody = (c: Cardholder) => ({ status: 'success' as const, cardholderId: c.cardholderId, cardholderStatus: c.status, applicationLink: c.applicationLink as string });
+const cardholderBody = (c: Cardholder) => ({ status: 'success' as const, cardholder: cardholderView(c) });
 
-export function cardholdersRouter(deps: PlatformDeps): Router {
-  const router = Router();
-
-  router.get('/v2/cardholders', (req, res) => {
-    const { program } = contextOf(req).caller;
-    const q = req.query as ListQuery & { status?: number };
-    res.json({ status: 'success', ...paginate(listCardholders(deps.store.state, program.programId, q), q, cardholderView) });
-  });
-
-  router.post('/v2/cardholders', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => createCardholder(state, program, req.body, now));
-    res.json({ status: 'success', cardholderId: c.cardholderId });
-  });
-
-  router.get('/v2/cardholders/:cardholderId', (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = findCardholder(deps.store.state, program.programId, idParam(req.params.cardholderId));
-    res.json({ status: 'success', cardholder: cardholderView(c) });
-  });
-
-  router.put('/v2/cardholders/:cardholderId', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => editCardholder(state, program, idParam(req.params.cardholderId), req.body, now));
-    res.json({ status: 'success', cardholder: cardholderView(c) });
-  });
-
-  router.put('/v2/cardholders/:cardholderId/update', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => updateCardholderContact(state, program, idParam(req.params.cardholderId), req.body, now));
-    res.json({ status: 'success', cardholder: cardholderView(c) });
-  });
-
-  router.put('/v2/cardholders/:cardholderId/kyc-submit', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => submitKyc(state, program.programId, idParam(req.params.cardholderId), now));
-    res.json(kycBody(c));
-  });
-
-  router.post('/v2/cardholders/:cardholderId/kyc-url/refresh', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => refreshKycUrl(state, program.programId, idParam(req.params.cardholderId), now));
-    res.json(kycBody(c));
-  });
-
-  router.post('/v2/cardholders/:cardholderId/register-bank-account', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const r = await mutate(deps, (state, now) => registerBankAccount(state, program.programId, idParam(req.params.cardholderId), req.body, now));
-    res.json({ status: 'success', depositId: r.depositId, statusText: r.statusText });
-  });
-
-  return router;
+export function cardholderOperations(): Operation[] {
+  return [
+    read('listCardholders', (state, { caller, query }) => ({ status: 'success', ...paginate(listCardholders(state, caller.program.programId, query), query, cardholderView) })),
+    write(
+      'createCardholder',
+      (state, { caller, body, now }) => createCardholder(state, caller.program, body, now),
+      (c) => ({ status: 'success', cardholderId: c.cardholderId }),
+    ),
+    read('getCardholder', (state, { caller, params }) => cardholderBody(findCardholder(state, caller.program.programId, params.cardholderId))),
+    write('editCardholder', (state, { caller, params, body, now }) => editCardholder(state, caller.program, params.cardholderId, body, now), cardholderBody),
+    write('updateCardholderLimited', (state, { caller, params, body, now }) => updateCardholderContact(state, caller.program, params.cardholderId, body, now), cardholderBody),
+    write('submitCardholderKyc', (state, { caller, params, now }) => submitKyc(state, caller.program.programId, params.cardholderId, now), kycBody),
+    write('refreshCardholderKycUrl', (state, { caller, params, now }) => refreshKycUrl(state, caller.program.programId, params.cardholderId, now), kycBody),
+    write(
+      'registerCardholderBankAccount',
+      (state, { caller, params, body, now }) => registerBankAccount(state, caller.program.programId, params.cardholderId, body, now),
+      (r) => ({ status: 'success', depositId: r.depositId, statusText: r.statusText }),
+    ),
+  ];
 }

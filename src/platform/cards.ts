@@ -1,79 +1,32 @@
-import { Router } from 'express';
 import { activateCard, cardView, changePin, findCard, issueCard, listCards, sensitiveView, setCardStatus, updateCard } from '../domain/cards.js';
-import { paginate, type ListQuery } from '../domain/paging.js';
 import { recordDeposit } from '../domain/ledger.js';
-import { contextOf } from '../http/context.js';
+import { paginate } from '../domain/paging.js';
 import type { Card } from '../store/state.js';
 import { depositView } from './deposits.js';
-import { idParam, mutate, type PlatformDeps } from './deps.js';
+import type { PlatformDeps } from './deps.js';
+import { read, write, type Operation } from './operation.js';
 
 const cardBody = (c: Card) => ({ status: 'success' as const, ...cardView(c) });
 
-export function cardsRouter(deps: PlatformDeps): Router {
-  const router = Router();
-
-  router.get('/v2/cards', (req, res) => {
-    const q = req.query as ListQuery & { issuerCardStatus?: number; cardholderId?: number };
-    res.json({ status: 'success', ...paginate(listCards(deps.store.state, contextOf(req).caller.program.programId, q), q, cardView) });
-  });
-
-  router.post('/v2/cards/virtual/:cardholderId', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => issueCard(state, program, idParam(req.params.cardholderId), 'virtual', req.body, now));
-    res.json(cardBody(c));
-  });
-
-  router.post('/v2/cards/assign/:cardholderId', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => issueCard(state, program, idParam(req.params.cardholderId), 'physical', req.body, now));
-    res.json(cardBody(c));
-  });
-
-  router.get('/v2/cards/:cardId', (req, res) => {
-    res.json(cardBody(findCard(deps.store.state, contextOf(req).caller.program.programId, idParam(req.params.cardId))));
-  });
-
-  router.get('/v2/cards/:cardId/balance', (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = findCard(deps.store.state, program.programId, idParam(req.params.cardId));
-    res.json({ status: 'success', cardId: c.cardId, ledgerBalance: c.ledgerBalance, availableBalance: c.availableBalance, currency: program.currency });
-  });
-
-  router.get('/v2/cards/:cardId/sensitive', (req, res) => {
-    const c = findCard(deps.store.state, contextOf(req).caller.program.programId, idParam(req.params.cardId));
-    res.json({ status: 'success', ...sensitiveView(c) });
-  });
-
-  router.put('/v2/cards/:cardId/activate', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => activateCard(state, program.programId, idParam(req.params.cardId), req.body, now));
-    res.json(cardBody(c));
-  });
-
-  router.put('/v2/cards/:cardId/status', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => setCardStatus(state, program.programId, idParam(req.params.cardId), req.body.newStatus, now));
-    res.json(cardBody(c));
-  });
-
-  router.put('/v2/cards/:cardId/update', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => updateCard(state, program.programId, idParam(req.params.cardId), req.body, now));
-    res.json(cardBody(c));
-  });
-
-  router.put('/v2/cards/:cardId/pin', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const c = await mutate(deps, (state, now) => changePin(state, program.programId, idParam(req.params.cardId), req.body, now));
-    res.json({ status: 'success', cardId: c.cardId });
-  });
-
-  router.post('/v2/cards/:cardId/bank-deposit', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const ref = { type: 'card' as const, id: idParam(req.params.cardId) };
-    const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, req.body, 'bank-deposit', deps.settings, now));
-    res.json(depositView(result));
-  });
-
-  return router;
+export function cardOperations(deps: PlatformDeps): Operation[] {
+  return [
+    read('listCards', (state, { caller, query }) => ({ status: 'success', ...paginate(listCards(state, caller.program.programId, query), query, cardView) })),
+    write('issueVirtualCard', (state, { caller, params, body, now }) => issueCard(state, caller.program, params.cardholderId, 'virtual', body, now), cardBody),
+    write('issuePhysicalCard', (state, { caller, params, body, now }) => issueCard(state, caller.program, params.cardholderId, 'physical', body, now), cardBody),
+    read('getCard', (state, { caller, params }) => cardBody(findCard(state, caller.program.programId, params.cardId))),
+    read('getCardBalance', (state, { caller, params }) => {
+      const c = findCard(state, caller.program.programId, params.cardId);
+      return { status: 'success', cardId: c.cardId, ledgerBalance: c.ledgerBalance, availableBalance: c.availableBalance, currency: caller.program.currency };
+    }),
+    read('getCardSensitive', (state, { caller, params }) => ({ status: 'success', ...sensitiveView(findCard(state, caller.program.programId, params.cardId)) })),
+    write('activateCard', (state, { caller, params, body, now }) => activateCard(state, caller.program.programId, params.cardId, body, now), cardBody),
+    write('setCardStatus', (state, { caller, params, body, now }) => setCardStatus(state, caller.program.programId, params.cardId, body.newStatus as 1 | 2, now), cardBody), // the spec bounds it to 1..2
+    write('updateCardSettings', (state, { caller, params, body, now }) => updateCard(state, caller.program.programId, params.cardId, body, now), cardBody),
+    write('changeCardPin', (state, { caller, params, body, now }) => changePin(state, caller.program.programId, params.cardId, body, now), (c) => ({ status: 'success', cardId: c.cardId })),
+    write(
+      'notifyCardBankDeposit',
+      (state, { caller, params, body, now }) => recordDeposit(state, caller.program.programId, { type: 'card', id: params.cardId }, body, 'bank-deposit', deps.settings, now),
+      depositView,
+    ),
+  ];
 }

@@ -1,80 +1,66 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { clearTransaction, completeTransaction, failTransaction, refundTransaction, reverseTransaction } from '../domain/card-lifecycle.js';
 import { decimalToMinor } from '../domain/amounts.js';
 import { forceKycOutcome } from '../domain/cardholders.js';
 import { recordDeposit } from '../domain/ledger.js';
 import { challengeCard } from '../domain/otp.js';
-import { clearTransaction, completeTransaction, failTransaction, refundTransaction, reverseTransaction } from '../domain/card-lifecycle.js';
-import { replyToBankAccountSms } from '../staging/bank-accounts.js';
 import { simulateSpend, transactionView } from '../domain/transactions.js';
-import { ApiError, messages } from '../http/errors.js';
-import { contextOf } from '../http/context.js';
-import type { CardTransaction, State } from '../store/state.js';
+import { replyToBankAccountSms } from '../staging/bank-accounts.js';
+import type { CardTransaction } from '../store/state.js';
 import { depositView } from './deposits.js';
-import { idParam, mutate, type PlatformDeps } from './deps.js';
+import type { PlatformDeps } from './deps.js';
+import { write, type Operation } from './operation.js';
 
-/** /v2/staging/* exists only in staging: production credentials get 404 (SBX). */
-export function stagingOnly(req: Request, _res: Response, next: NextFunction): void {
-  if (contextOf(req).caller.program.environment !== 'staging') return next(new ApiError(404, messages.stagingOnly));
-  next();
-}
+/** /v2/staging/* exists only in staging: production credentials get 404 (SBX); the front door checks it. */
+export const STAGING_PATH = /^\/v2\/staging(?:\/|$)/i;
 
-export function stagingRouter(deps: PlatformDeps): Router {
-  const router = Router();
-  router.post('/v2/staging/kyc/validate', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const { cardholderId, result } = req.body as { cardholderId: number; result: 'pass' | 'fail' };
-    const c = await mutate(deps, (state, now) => forceKycOutcome(state, program.programId, cardholderId, result, now));
-    res.json({ status: 'success', result: { cardholderId: c.cardholderId, status: c.status } });
-  });
+const transactionBody = (t: CardTransaction) => ({ status: 'success' as const, transaction: transactionView(t) });
+const optionalAmount = (amount: string | undefined) => (amount === undefined ? undefined : decimalToMinor(amount));
 
-  router.post('/v2/staging/bank-accounts/:depositId/sms-reply', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const { reply } = req.body as { reply: 'confirm' | 'reject' };
-    const r = await mutate(deps, (state) => replyToBankAccountSms(state, program.programId, idParam(req.params.depositId), reply));
-    res.json({ status: 'success', depositId: r.depositId, statusText: r.statusText });
-  });
-
-  router.post('/v2/staging/cards/:cardId/spend', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const t = await mutate(deps, (state, now) => simulateSpend(state, program, idParam(req.params.cardId), req.body, now));
-    res.json({ status: 'success', transaction: transactionView(t) });
-  });
-
-  // the card-transaction lifecycle (contract 8.3): each answers the transaction after the transition
-  type Transition = (state: State, programId: number, transId: string, body: { amount?: string; reason?: string }, now: number) => CardTransaction;
-  const transition = (name: string, run: Transition) =>
-    router.post(`/v2/staging/transactions/:transId/${name}`, async (req, res) => {
-      const { program } = contextOf(req).caller;
-      const t = await mutate(deps, (state, now) => run(state, program.programId, req.params.transId as string, req.body ?? {}, now));
-      res.json({ status: 'success', transaction: transactionView(t) });
-    });
-  const optionalAmount = (body: { amount?: string }) => (body.amount === undefined ? undefined : decimalToMinor(body.amount));
-  transition('clear', (state, programId, transId, body) => clearTransaction(state, programId, transId, optionalAmount(body)));
-  transition('complete', (state, programId, transId) => completeTransaction(state, programId, transId));
-  transition('reverse', (state, programId, transId, _body, now) => reverseTransaction(state, programId, transId, now));
-  transition('error', (state, programId, transId, body, now) => failTransaction(state, programId, transId, body.reason, now));
-  transition('refund', (state, programId, transId, body, now) => refundTransaction(state, programId, transId, optionalAmount(body), now));
-
-  // a detected bank deposit of an exact amount: same clearing as a bank-deposit notification
-  for (const type of ['card', 'wallet'] as const) {
-    router.post(`/v2/staging/${type}s/:id/deposit`, async (req, res) => {
-      const { program } = contextOf(req).caller;
-      const input = { transactionAmount: decimalToMinor(req.body.amount), transactionReference: 'staging simulation' };
-      const ref = { type, id: idParam(req.params.id) };
-      const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, input, 'staging', deps.settings, now, 'amount'));
-      res.json(depositView(result));
-    });
-  }
-
-  router.post('/v2/staging/cards/:cardId/3ds-challenge', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const challenge = await mutate(deps, (state, now) => challengeCard(state, program, idParam(req.params.cardId), deps.settings, now));
-    // after the commit and without waiting: a slow receiver never holds up the API
-    for (const l of challenge.listeners) {
-      if (l.webhookUrl) deps.webhooks.send({ programId: program.programId, token: l.token, url: l.webhookUrl, payload: { cardId: challenge.card.cardId } });
-    }
-    res.json({ status: 'success', cardId: challenge.card.cardId, code: challenge.code, expiresAt: challenge.expiresAt, listeners: challenge.listeners.length });
-  });
-
-  return router;
+export function stagingOperations(deps: PlatformDeps): Operation[] {
+  return [
+    write(
+      'stagingValidateKyc',
+      (state, { caller, body, now }) => forceKycOutcome(state, caller.program.programId, body.cardholderId, body.result, now),
+      // a forced outcome leaves the cardholder Approved (1) or Compliance Decline (2)
+      (c) => ({ status: 'success', result: { cardholderId: c.cardholderId, status: c.status as 1 | 2 } }),
+    ),
+    write(
+      'stagingBankAccountSmsReply',
+      (state, { caller, params, body }) => replyToBankAccountSms(state, caller.program.programId, params.depositId, body.reply),
+      (r) => ({ status: 'success', depositId: r.depositId, statusText: r.statusText }),
+    ),
+    write('stagingCardSpend', (state, { caller, params, body, now }) => simulateSpend(state, caller.program, params.cardId, body, now), transactionBody),
+    // the card-transaction lifecycle (contract 8.3): each answers the transaction after the transition
+    write('stagingClearTransaction', (state, { caller, params, body }) => clearTransaction(state, caller.program.programId, params.transId, optionalAmount(body?.amount)), transactionBody),
+    write('stagingCompleteTransaction', (state, { caller, params }) => completeTransaction(state, caller.program.programId, params.transId), transactionBody),
+    write('stagingReverseTransaction', (state, { caller, params, now }) => reverseTransaction(state, caller.program.programId, params.transId, now), transactionBody),
+    write('stagingFailTransaction', (state, { caller, params, body, now }) => failTransaction(state, caller.program.programId, params.transId, body?.reason, now), transactionBody),
+    write('stagingRefundTransaction', (state, { caller, params, body, now }) => refundTransaction(state, caller.program.programId, params.transId, optionalAmount(body?.amount), now), transactionBody),
+    // a detected bank deposit of an exact amount: same clearing as a bank-deposit notification
+    write(
+      'stagingCardDeposit',
+      (state, { caller, params, body, now }) =>
+        recordDeposit(state, caller.program.programId, { type: 'card', id: params.cardId }, { transactionAmount: decimalToMinor(body.amount), transactionReference: 'staging simulation' }, 'staging', deps.settings, now, 'amount'),
+      depositView,
+    ),
+    write(
+      'stagingWalletDeposit',
+      (state, { caller, params, body, now }) =>
+        recordDeposit(state, caller.program.programId, { type: 'wallet', id: params.walletId }, { transactionAmount: decimalToMinor(body.amount), transactionReference: 'staging simulation' }, 'staging', deps.settings, now, 'amount'),
+      depositView,
+    ),
+    write(
+      'stagingCard3dsChallenge',
+      (state, { caller, params, now }) => challengeCard(state, caller.program, params.cardId, deps.settings, now),
+      (challenge) => ({ status: 'success', cardId: challenge.card.cardId, code: challenge.code, expiresAt: challenge.expiresAt, listeners: challenge.listeners.length }),
+      {
+        // once the challenge is on disk (12.19), and without waiting: a slow receiver never holds up the API
+        after: (challenge, { caller }) => {
+          for (const l of challenge.listeners) {
+            if (l.webhookUrl) deps.webhooks.send({ programId: caller.program.programId, token: l.token, url: l.webhookUrl, payload: { cardId: challenge.card.cardId } });
+          }
+        },
+      },
+    ),
+  ];
 }

@@ -1,41 +1,20 @@
-import { Router } from 'express';
 import { createWallet, findWallet, listWallets, recordDeposit, transfer, transferView, walletView } from '../domain/ledger.js';
-import { paginate, type ListQuery } from '../domain/paging.js';
-import { contextOf } from '../http/context.js';
+import { paginate } from '../domain/paging.js';
 import { depositView } from './deposits.js';
-import { idParam, mutate, type PlatformDeps } from './deps.js';
+import type { PlatformDeps } from './deps.js';
+import { read, write, type Operation } from './operation.js';
 
-export function walletsRouter(deps: PlatformDeps): Router {
-  const router = Router();
-
-  router.get('/v2/wallets', (req, res) => {
-    const q = req.query as ListQuery;
-    res.json({ status: 'success', ...paginate(listWallets(deps.store.state, contextOf(req).caller.program.programId, q), q, walletView) });
-  });
-
-  router.post('/v2/wallets', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const w = await mutate(deps, (state, now) => createWallet(state, program, req.body.name, now));
-    res.json({ status: 'success', walletId: w.walletId });
-  });
-
-  router.post('/v2/wallets/transfer', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const t = await mutate(deps, (state, now) => transfer(state, program.programId, req.body, now));
-    res.json({ status: 'success', ...transferView(t) });
-  });
-
-  router.get('/v2/wallets/:walletId', (req, res) => {
-    const w = findWallet(deps.store.state, contextOf(req).caller.program.programId, idParam(req.params.walletId));
-    res.json({ status: 'success', ...walletView(w) });
-  });
-
-  router.post('/v2/wallets/:walletId/bank-deposit', async (req, res) => {
-    const { program } = contextOf(req).caller;
-    const ref = { type: 'wallet' as const, id: idParam(req.params.walletId) };
-    const result = await mutate(deps, (state, now) => recordDeposit(state, program.programId, ref, req.body, 'bank-deposit', deps.settings, now));
-    res.json(depositView(result));
-  });
-
-  return router;
+export function walletOperations(deps: PlatformDeps): Operation[] {
+  return [
+    read('listWallets', (state, { caller, query }) => ({ status: 'success', ...paginate(listWallets(state, caller.program.programId, query), query, walletView) })),
+    write('createWallet', (state, { caller, body, now }) => createWallet(state, caller.program, body.name, now), (w) => ({ status: 'success', walletId: w.walletId })),
+    // the spec bounds destinationType to 0..1
+    write('transferFunds', (state, { caller, body, now }) => transfer(state, caller.program.programId, { ...body, destinationType: body.destinationType as 0 | 1 }, now), (t) => ({ status: 'success', ...transferView(t) })),
+    read('getWallet', (state, { caller, params }) => ({ status: 'success', ...walletView(findWallet(state, caller.program.programId, params.walletId)) })),
+    write(
+      'notifyWalletBankDeposit',
+      (state, { caller, params, body, now }) => recordDeposit(state, caller.program.programId, { type: 'wallet', id: params.walletId }, body, 'bank-deposit', deps.settings, now),
+      depositView,
+    ),
+  ];
 }

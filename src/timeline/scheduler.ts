@@ -1,6 +1,7 @@
 import type { CertificateService } from '../certificates.js';
 import type { Clock } from '../clock.js';
-import { clearDueDeposits, earliestClearing } from '../domain/ledger.js';
+import { settleDue } from '../domain/due.js';
+import { earliestClearing } from '../domain/ledger.js';
 import { applyDueOutcomes } from '../staging/emulation.js';
 import type { CertificateReminder, State } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -79,7 +80,7 @@ export class Timeline {
     const outcomesDue = state.emulationOutcomes.some((o) => o.dueAt <= now);
     if (reminders.length === 0 && !outcomesDue && earliestClearing(state.deposits) > now) return;
     const toSend = await this.store.transact((draft: State) => {
-      clearDueDeposits(draft, now);
+      settleDue(draft, now);
       applyDueOutcomes(draft, now);
       const out: ReminderToSend[] = [];
       for (const r of reminders) {

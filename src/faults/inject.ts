@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../clock.js';
-import { contextOf } from '../http/context.js';
+import { contextOf, type RequestContext } from '../http/context.js';
 import { sendError } from '../http/error-handler.js';
 import { ApiError, messages } from '../http/errors.js';
 import type { Store } from '../store/store.js';
@@ -57,20 +57,11 @@ function answer(fault: FinalFault, req: Request, res: Response, engine: FaultEng
     case 'malformed':
       res.status(200).type('application/json').send(operationBody === undefined ? CUT_OFF_SUCCESS : cutOff(JSON.stringify(operationBody)));
       return;
+    default: {
+      const unknown: never = fault;
+      throw new Error(`unknown fault type ${(unknown as { type: string }).type}`);
+    }
   }
-}
-
-/**
- * Lets the operation run and commit, then replaces whatever it answers. Every handler and the error
- * handler answer through res.json, after the store has committed, so this is the one interception point.
- */
-function afterCommit(then: FinalFault, req: Request, res: Response, engine: FaultEngine): void {
-  const json = res.json;
-  res.json = function replaced(body: unknown) {
-    res.json = json;
-    answer(then, req, res, engine, body);
-    return res;
-  };
 }
 
 function choose(deps: FaultDeps, req: Request): ChosenFault | null {
@@ -82,9 +73,13 @@ function choose(deps: FaultDeps, req: Request): ChosenFault | null {
   return deps.engine.choose(rules, { method: req.method, path: req.path, programId: program.programId, apiKey: apiKey.apiKey }, deps.clock.now());
 }
 
-/** The single point where faults apply: after the gateway (and the rate limit), before validation. */
-export function faultInjection(deps: FaultDeps): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+/**
+ * The single point where faults apply: after the gateway (and the rate limit), before validation.
+ * Answers in the platform's stead, or calls next() (at once, or after a delay); an after-commit fault
+ * lets the operation run and commit, then replaces whatever it answers (see http/answer.ts).
+ */
+export function faultInjection(deps: FaultDeps): (req: Request, res: Response, ctx: RequestContext, next: NextFunction) => void {
+  return (req, res, ctx, next) => {
     let chosen: ChosenFault | null;
     try {
       chosen = choose(deps, req);
@@ -93,7 +88,6 @@ export function faultInjection(deps: FaultDeps): RequestHandler {
     }
     if (!chosen) return next();
     const { fault } = chosen;
-    const ctx = contextOf(req);
     ctx.fault = chosen.id;
     ctx.reason = describeFault(fault);
     ctx.record({
@@ -110,7 +104,7 @@ export function faultInjection(deps: FaultDeps): RequestHandler {
     }
     ctx.refuse('fault');
     if (fault.type === 'after-commit') {
-      afterCommit(fault.then, req, res, deps.engine);
+      ctx.replaceAnswer = (body) => answer(fault.then, req, res, deps.engine, body);
       return next();
     }
     answer(fault, req, res, deps.engine);

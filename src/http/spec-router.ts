@@ -1,0 +1,49 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { maybeContextOf } from './context.js';
+import { ApiError, messages } from './errors.js';
+import { infiniteQueryNumbers } from './finite-query.js';
+import type { SpecRoute, SpecValidator } from './validator.js';
+
+/** What a routed, validated request is handed to. */
+export type RouteHandler = (route: SpecRoute, req: Request, res: Response, next: NextFunction) => void;
+
+/** RFC 9110: a 405 says which methods the path has; a path with GET answers HEAD too. */
+export function allowHeader(methods: readonly string[]): string {
+  return [...methods, ...(methods.includes('GET') && !methods.includes('HEAD') ? ['HEAD'] : [])].join(', ');
+}
+
+/**
+ * One Router over every operation of a spec, in eov's order (literal segments before parameters):
+ * each route validates its request with the spec's validator (synchronously), then arms the response
+ * check when answers are checked, and hands on. A spec path with another method is a 405 with Allow; HEAD
+ * on a GET route is routed to the GET (Express does) and answers its headers without a body.
+ */
+export function specRouter(spec: SpecValidator, validateResponses: boolean, handle: (route: SpecRoute) => RouteHandler | undefined): Router {
+  const router = Router();
+  for (const [path, methods] of spec.methodsOf) {
+    const route = router.route(path);
+    for (const r of spec.routes) {
+      if (r.expressRoute !== path) continue;
+      const handler = handle(r);
+      if (!handler) continue;
+      route[r.method.toLowerCase() as 'get'](function validated(req: Request, res: Response, next: NextFunction) {
+        try {
+          spec.validateRequest(req, res, r);
+        } catch (e) {
+          return next(e);
+        }
+        const infinite = infiniteQueryNumbers(req);
+        if (infinite) return next(infinite);
+        // what the operation answers (not a refusal of the request itself) is checked against the spec
+        if (validateResponses) {
+          const ctx = maybeContextOf(req);
+          if (ctx) ctx.checkAnswer = (status, body) => spec.validateResponse(req, r, status, body);
+        }
+        handler(r, req, res, next);
+      });
+    }
+    const allow = allowHeader(methods);
+    route.all((req: Request, _res: Response, next: NextFunction) => next(new ApiError(405, messages.methodNotAllowed(req.method, req.path), undefined, { Allow: allow })));
+  }
+  return router;
+}
