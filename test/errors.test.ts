@@ -108,7 +108,7 @@ describe('404 and 405 for what does not exist', () => {
     const res = await api().request('PATCH', `/v2/cardholders/${F.approved}`);
     expect(res.status).toBe(405);
     expect(res.body).toEqual({ status: 'error', message: messages.methodNotAllowed('PATCH', `/v2/cardholders/${F.approved}`) });
-    expect(res.headers.allow).toBe('GET, PUT, HEAD');
+    expect(res.headers.allow).toBe('GET, HEAD, PUT');
     const postOnly = await api().request('GET', '/v2/wallets/transfer');
     expect(postOnly.status).toBe(405);
     expect(postOnly.headers.allow).toBe('POST');

@@ -7,9 +7,12 @@ import type { SpecRoute, SpecValidator } from './validator.js';
 /** What a routed, validated request is handed to. */
 export type RouteHandler = (route: SpecRoute, req: Request, res: Response, next: NextFunction) => void;
 
-/** RFC 9110: a 405 says which methods the path has; a path with GET answers HEAD too. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
+
+/** RFC 9110: a 405 says which methods the path has (a path with GET answers HEAD too), in a fixed order. */
 export function allowHeader(methods: readonly string[]): string {
-  return [...methods, ...(methods.includes('GET') && !methods.includes('HEAD') ? ['HEAD'] : [])].join(', ');
+  const allowed = new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods);
+  return METHOD_ORDER.filter((m) => allowed.has(m)).join(', ');
 }
 
 /**
