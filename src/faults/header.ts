@@ -1,5 +1,5 @@
 import { ApiError, type FieldError } from '../http/errors.js';
-import { checkFault } from './rules.js';
+import { checkFault } from '../store/fault-shape.js';
 import type { Fault, FinalFault } from './types.js';
 
 const FIELD = 'headers.x-mock-fault';

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { ApiError, type FieldError } from '../http/errors.js';
 import { specShapes, shapeOf } from '../http/routes.js';
+import { checkFault } from '../store/fault-shape.js';
 import { nextId, type State } from '../store/state.js';
-import type { Fault, FaultMatch, FaultRule, FaultRuleInput, FinalFault } from './types.js';
+import type { Fault, FaultMatch, FaultRule, FaultRuleInput } from './types.js';
 
 /** The id X-Mock-Fault answers with (and the journal records) for a fault asked for by the request header. */
 export const HEADER_FAULT_ID = 'header';
@@ -12,51 +13,6 @@ export const faultMessages = {
   invalidRule: 'The fault rule is inconsistent: see errors[].',
   notFound: (id: string) => `No fault rule "${id}" (it may have expired, run out of times or been deleted): GET /_mock/faults lists the rules.`,
 } as const;
-
-function checkFinal(fault: FinalFault, field: string, errors: FieldError[], statusRange: [number, number]): FinalFault {
-  const extra = (names: string[]) => {
-    for (const name of names) {
-      if ((fault as Record<string, unknown>)[name] !== undefined) errors.push({ field: `${field}.${name}`, message: `not allowed for a ${fault.type} fault` });
-    }
-  };
-  switch (fault.type) {
-    case 'status': {
-      extra(['ms', 'jitterMs', 'then']);
-      const [min, max] = statusRange;
-      if (fault.status === undefined || fault.status < min || fault.status > max) {
-        errors.push({ field: `${field}.status`, message: `a status fault needs a status ${min}..${max}` });
-      }
-      return { type: 'status', status: fault.status, ...(fault.retryAfter !== undefined ? { retryAfter: fault.retryAfter } : {}), ...(fault.body ? { body: fault.body } : {}) };
-    }
-    case 'reset':
-    case 'timeout':
-    case 'malformed':
-      extra(['status', 'retryAfter', 'body', 'ms', 'jitterMs', 'then']);
-      return { type: fault.type };
-    default:
-      errors.push({ field: `${field}.type`, message: 'must be status, reset, timeout or malformed' });
-      return fault;
-  }
-}
-
-/** Cross-field rules the schema cannot say: which fields belong to which fault type. */
-export function checkFault(fault: Fault, errors: FieldError[], field = 'fault'): Fault {
-  const given = fault as Record<string, unknown>;
-  if (fault.type === 'delay') {
-    for (const name of ['status', 'retryAfter', 'body', 'then']) if (given[name] !== undefined) errors.push({ field: `${field}.${name}`, message: 'not allowed for a delay fault' });
-    if (fault.ms === undefined) errors.push({ field: `${field}.ms`, message: 'a delay fault needs ms' });
-    return { type: 'delay', ms: fault.ms, ...(fault.jitterMs !== undefined ? { jitterMs: fault.jitterMs } : {}) };
-  }
-  if (fault.type === 'after-commit') {
-    for (const name of ['status', 'retryAfter', 'body', 'ms', 'jitterMs']) if (given[name] !== undefined) errors.push({ field: `${field}.${name}`, message: 'not allowed for an after-commit fault: put it in then' });
-    if (!fault.then) {
-      errors.push({ field: `${field}.then`, message: 'an after-commit fault needs then: a 5xx status, reset, timeout or malformed fault' });
-      return fault;
-    }
-    return { type: 'after-commit', then: checkFinal(fault.then, `${field}.then`, errors, [500, 599]) };
-  }
-  return checkFinal(fault, field, errors, [400, 599]);
-}
 
 function checkMatch(state: State, match: FaultMatch, errors: FieldError[]): FaultMatch {
   const out: FaultMatch = {};

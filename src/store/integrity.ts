@@ -1,4 +1,4 @@
-import { checkFault } from '../faults/rules.js';
+import { checkFault } from './fault-shape.js';
 import { cidrProblem } from '../net/ip.js';
 import type { FieldError } from '../http/errors.js';
 import type { State } from './state.js';
