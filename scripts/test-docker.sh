@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run test:docker: build the image, run it the way the README says, and check it from the host:
 # mTLS call with the exported certificates (200), no client certificate (refused), health check
-# healthy, files owned by the host user, `docker stop` handled by the init (exit 0, not killed).
+# healthy, files owned by the host user, `docker stop` handled by the init (exit 0, not killed); then
+# the Testcontainers module's tests (test/docker) against the same image.
 # Needs a working Docker. Fails, never skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,4 +72,11 @@ stopped=$(ms "$t")
 code=$(docker inspect -f '{{.State.ExitCode}}' "$NAME")
 [ "$code" = 0 ] || fail "docker stop: exit code $code (137 means it ignored SIGTERM and was killed)"
 step "docker stop: exited 0 in $stopped ms"
+# The Testcontainers module (axys-mock/testcontainers) against the same image: health, mapped ports,
+# certificates copied out, the startMock() shape, mTLS 200s. Its cleanup is the tests' own close(), so
+# Ryuk (a reaper image pulled from a registry) is off unless the caller turns it on.
+t=$(date +%s%N)
+AXYS_MOCK_IMAGE=$IMAGE TESTCONTAINERS_RYUK_DISABLED=${TESTCONTAINERS_RYUK_DISABLED:-true} \
+  npx vitest run --config vitest.docker.config.ts || fail "the Testcontainers module test (test/docker) failed"
+step "Testcontainers module against $IMAGE: passed in $(ms "$t") ms"
 echo "test:docker: passed"

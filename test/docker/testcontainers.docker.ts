@@ -3,18 +3,53 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMock } from '../../src/mock.js';
 import { AxysMockContainer, type StartedAxysMockContainer } from '../../src/testcontainers.js';
+
+const run = promisify(execFile);
 
 // The Testcontainers module against the image scripts/test-docker.sh built (AXYS_MOCK_IMAGE).
 let mock: StartedAxysMockContainer;
+/** docker's own view of the container the moment start() resolved */
+let healthAtStart: string;
 beforeAll(async () => {
   mock = await new AxysMockContainer(process.env.AXYS_MOCK_IMAGE).withControlToken('docker-test-token').start();
+  healthAtStart = (await run('docker', ['inspect', '-f', '{{.State.Health.Status}}', mock.getId()])).stdout.trim();
 });
 afterAll(async () => {
   await mock?.close();
 });
 
 describe('AxysMockContainer', () => {
+  it("start() resolves once the image's health check says healthy", () => {
+    expect(healthAtStart).toBe('healthy');
+  });
+
+  it('maps both ports to free host ports', () => {
+    expect(new URL(mock.apiUrl).port).toBe(String(mock.getMappedPort(8443)));
+    expect(new URL(mock.controlUrl).port).toBe(String(mock.getMappedPort(8081)));
+    expect(mock.getMappedPort(8443)).not.toBe(mock.getMappedPort(8081));
+  });
+
+  it("has the members of startMock()'s result that a test uses, with the same types", () => {
+    // checked by tsc too: the container's result fits where startMock()'s is expected
+    const shape: Pick<RunningMock, 'apiUrl' | 'controlUrl' | 'programId' | 'apiKey' | 'tls' | 'dispatcher' | 'agent' | 'fetch' | 'control' | 'close'> = mock;
+    const members = ['apiUrl', 'controlUrl', 'programId', 'apiKey', 'tls', 'dispatcher', 'agent', 'fetch', 'control', 'close'] as const;
+    expect(Object.fromEntries(members.map((k) => [k, typeof shape[k]]))).toEqual({
+      apiUrl: 'string',
+      controlUrl: 'string',
+      programId: 'number',
+      apiKey: 'string',
+      tls: 'object',
+      dispatcher: 'object',
+      agent: 'object',
+      fetch: 'function',
+      control: 'object',
+      close: 'function',
+    });
+    expect(Object.keys(mock.tls).sort()).toEqual(['ca', 'cert', 'key']);
+  });
+
   it('resolves to the shape of startMock(): URLs, tls, apiKey, dispatcher, control', () => {
     expect(mock.apiUrl).toMatch(/^https:\/\/.+:\d+$/);
     expect(mock.controlUrl).toMatch(/^http:\/\/.+:\d+$/);
@@ -34,7 +69,9 @@ describe('AxysMockContainer', () => {
 
   it('writes the certificates to a local folder that curl can use', async () => {
     expect(await readFile(path.join(mock.certsDir, 'ca.pem'), 'utf8')).toBe(mock.tls.ca);
-    const { stdout } = await promisify(execFile)('curl', [
+    // copied out of the container: the very files the mock serves with
+    expect((await mock.exec(['cat', '/app/certs/clients/1.pem'])).stdout).toBe(await readFile(path.join(mock.certsDir, 'clients/1.pem'), 'utf8'));
+    const { stdout } = await run('curl', [
       '-s', '-o', '/dev/null', '-w', '%{http_code}',
       '--cacert', path.join(mock.certsDir, 'ca.pem'),
       '--cert', path.join(mock.certsDir, 'clients/1.pem'),
