@@ -52,7 +52,8 @@ describe('the packed tarball', () => {
   });
 });
 
-// tsc, Jest and a mock start each take seconds on a busy 2-core machine
+// tsc, Jest and a mock start each take seconds on a busy 2-core machine (so Jest gets --testTimeout: its
+// default 5 s is less than a first request can take there)
 describe('a consumer project with the tarball installed', { timeout: 180_000 }, () => {
   const esm = `import { startMock, type RunningMock } from 'axys-mock';
 
@@ -111,7 +112,7 @@ test('resets through the control client', async () => {
 });
 `,
     );
-    const { stdout, stderr } = await sh(process.execPath, [path.join(consumer, 'node_modules/jest/bin/jest.js'), '--ci', '--forceExit', 'mock.test.js'], consumer).catch((e: { stdout: string; stderr: string }) => {
+    const { stdout, stderr } = await sh(process.execPath, [path.join(consumer, 'node_modules/jest/bin/jest.js'), '--ci', '--forceExit', '--testTimeout=60000', 'mock.test.js'], consumer).catch((e: { stdout: string; stderr: string }) => {
       throw new Error(`jest failed:\n${e.stdout}\n${e.stderr}`);
     });
     expect(`${stdout}${stderr}`).toMatch(/Tests:\s+2 passed, 2 total/);
@@ -121,4 +122,42 @@ test('resets through the control client', async () => {
     const { stdout } = await sh('npx', ['--no-install', 'axys-mock', '--version'], consumer);
     expect(stdout.trim()).toBe(rootPackage.version);
   });
+});
+
+// `npm install git+file://...`: npm clones the repository, installs its dev dependencies, runs the
+// `prepare` build and packs it, as it does for a git URL on a forge. A clone at HEAD stands for the forge.
+describe('installed from a git URL', () => {
+  it('the prepare build runs, and a request goes through the installed package', async () => {
+    const repo = path.join(dir, 'repo');
+    await run('git', ['clone', '--quiet', '--no-hardlinks', root, repo]);
+    const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd: repo });
+    expect(head.trim()).toBe((await run('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim());
+    const project = path.join(dir, 'git-consumer');
+    await run('mkdir', ['-p', project]);
+    await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'git-consumer', private: true, version: '1.0.0', type: 'module' }));
+    // offline first: the dev dependencies the build needs come from npm's cache when it has them
+    await sh('npm', ['install', '--prefer-offline', '--no-save', `git+file://${repo}`], project).catch((e: { stdout: string; stderr: string }) => {
+      throw new Error(`npm install from git failed:\n${e.stdout}\n${e.stderr}`);
+    });
+    const installed = path.join(project, 'node_modules/axys-mock');
+    // built by `prepare` in npm's clone: the repository itself has no dist/
+    await expect(readFile(path.join(repo, 'dist/index.js'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8')).version).toBe(rootPackage.version);
+    await writeFile(
+      path.join(project, 'main.js'),
+      `import { startMock } from 'axys-mock';
+const mock = await startMock();
+try {
+  const res = await mock.fetch('/v2/cardholders');
+  console.log(JSON.stringify({ status: res.status, body: (await res.json()).status }));
+} finally {
+  await mock.close();
+}
+`,
+    );
+    const { stdout } = await sh(process.execPath, ['main.js'], project);
+    expect(JSON.parse(stdout.trim())).toEqual({ status: 200, body: 'success' });
+    const { stdout: version } = await sh('npx', ['--no-install', 'axys-mock', '--version'], project);
+    expect(version.trim()).toBe(rootPackage.version);
+  }, 900_000);
 });
