@@ -15,7 +15,7 @@ beforeEach(() => mock.control.reset());
 afterAll(() => mock.close());
 
 describe('onboarding a cardholder', () => {
-  it('creates a cardholder who starts Under Review (compliance status 4)', async () => {
+  it('creates a cardholder who starts as a Draft (compliance status 4; 3 is Under Review, after kyc-submit)', async () => {
     const { cardholderId } = await platform.createCardholder(exampleCardholder);
     const { items } = await platform.listCardholders();
     expect(items.find((c) => c.cardholderId === cardholderId)).toMatchObject({ lastName: 'Example', status: 4 });

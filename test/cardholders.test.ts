@@ -160,9 +160,34 @@ describe('field locks', () => {
     expect((await api().get(`/v2/cardholders/${id}`)).body.cardholder).toEqual(before);
   });
 
-  it('sumsubEnabled cannot change while under review or approved', async () => {
-    const res = await api().put(`/v2/cardholders/${F.underReview}`, cardholderBody({ sumsubEnabled: 1 }));
+  // program 1 has SumSub, so sumsubEnabled 1 is a valid value there: only the lock can refuse it
+  const editableDetails = (c: Record<string, unknown>) => {
+    const { cardholderId: _id, programId: _p, status: _s, applicationLink: _l, createdAt: _c, updatedAt: _u, transactionLimit: _t, ...details } = c;
+    // the edit body takes no nulls: absent optional fields stay absent
+    return Object.fromEntries(Object.entries(details).filter(([, v]) => v !== null));
+  };
+
+  it('the same sumsubEnabled-only edit passes on a Draft of the program (the control case for the lock below)', async () => {
+    const draft = (await api().get(`/v2/cardholders/${F.draft}`)).body.cardholder;
+    expect(draft).toMatchObject({ status: 4, sumsubEnabled: 0 });
+    const res = await api().put(`/v2/cardholders/${F.draft}`, { ...editableDetails(draft), sumsubEnabled: 1 });
+    expect(res.status, res.text).toBe(200);
+    expect((await api().get(`/v2/cardholders/${F.draft}`)).body.cardholder.sumsubEnabled).toBe(1);
+  });
+
+  it.each([
+    ['Under Review', F.underReview],
+    ['Approved', F.approved],
+  ])('sumsubEnabled cannot change while %s: 409 naming the lock, nothing changed, and the limited update refuses it', async (_name, id) => {
+    const before = (await api().get(`/v2/cardholders/${id}`)).body.cardholder;
+    expect(before.sumsubEnabled).toBe(0);
+    const res = await api().put(`/v2/cardholders/${id}`, { ...editableDetails(before), sumsubEnabled: 1 });
     expect(res.status).toBe(409);
+    expect(res.body.message).toBe(cardholderMessages.locked(before));
+    expect(res.body.message).toContain('sumsubEnabled');
+    const limited = await api().put(`/v2/cardholders/${id}/update`, { sumsubEnabled: 1 });
+    expect(limited.status).toBe(400);
+    expect((await api().get(`/v2/cardholders/${id}`)).body.cardholder).toEqual(before);
   });
 
   it.each([
