@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { startMock, type RunningMock } from '../src/mock.js';
 import { apiClient } from './helpers/client.js';
 import { distinctColours, launchChromium } from './helpers/browser.js';
-import { fixtureCard } from './helpers/data.js';
+import { cardholderBody, fixtureCard, fixtureCardholder } from './helpers/data.js';
 
 /** `npm run screenshots` points this at docs/screenshots; the test run keeps them in the temp dir. */
 const SHOTS = process.env.SCREENSHOTS_DIR ?? path.join(os.tmpdir(), 'axys-mock-screenshots');
@@ -70,6 +70,18 @@ describe('the dashboard in headless Chromium', () => {
     await screenshot('journal');
   }, 30_000);
 
+  it("journal: a row's state link opens the state browser on that record", async () => {
+    const res = await apiClient(mock).get(`/v2/cards/${fixtureCard.active}`);
+    const row = page.locator(`tr[data-id="${String(res.headers['x-request-id'])}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await page.click(`[data-testid=detail] a:has-text("card ${fixtureCard.active}")`);
+    await page.waitForSelector('[data-testid=panel-state]');
+    await expect.poll(() => page.locator('[data-testid=state-detail]').textContent(), { timeout: 10_000 }).toContain(String(fixtureCard.active));
+    expect(await page.locator('button[data-tab=cards]').getAttribute('class')).toBe('primary');
+    await open('journal');
+  }, 30_000);
+
   it('state browser: a cardholder with its status name, next steps and locked fields', async () => {
     await open('state');
     await page.click('button[data-tab=cardholders]');
@@ -90,6 +102,17 @@ describe('the dashboard in headless Chromium', () => {
     expect(await result.textContent(), 'the platform call answered').toContain('"status": 200');
     expect(mock.journal.query({ operationId: 'stagingCardDeposit' }).total).toBe(1);
     await screenshot('simulate');
+  }, 30_000);
+
+  it('simulate: KYC pass on a cardholder under review approves it, through the platform', async () => {
+    await open('simulate');
+    const approvedStatus = mock.store.state.cardholders.find((c) => c.cardholderId === fixtureCardholder.approved)!.status;
+    const before = mock.store.state.cardholders.find((c) => c.cardholderId === fixtureCardholder.underReview)!.status;
+    expect(before).not.toBe(approvedStatus);
+    await page.selectOption('select[name=cardholder]', String(fixtureCardholder.underReview));
+    await page.click('button[data-action="KYC pass"]');
+    await expect.poll(() => page.locator('[data-testid=curl]').textContent(), { timeout: 10_000 }).toContain('/v2/staging/kyc/validate');
+    await expect.poll(() => mock.store.state.cardholders.find((c) => c.cardholderId === fixtureCardholder.underReview)!.status, { timeout: 10_000 }).toBe(approvedStatus);
   }, 30_000);
 
   it('clock: advancing a day moves the mock clock by 86400 s', async () => {
@@ -177,6 +200,11 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.locator('[data-testid=sink-table] tbody tr').first().textContent()).toMatch(/"cardId":\d+/);
     await page.waitForSelector('[data-testid=deliveries] .b-delivered', { timeout: 10_000 });
     await screenshot('webhooks');
+    // redeliver: a second delivery of the same payload, marked as such, and a second arrival in the sink
+    const arrived = await page.locator('[data-testid=sink-table] tbody tr').count();
+    await page.click('[data-testid=deliveries] tbody tr >> nth=0 >> button:has-text("redeliver")');
+    await page.waitForSelector('[data-testid=deliveries] tbody tr:has-text("↻")', { timeout: 10_000 });
+    await expect.poll(() => page.locator('[data-testid=sink-table] tbody tr').count(), { timeout: 10_000 }).toBe(arrived + 1);
   }, 30_000);
 
   it('credentials: onboarding a program shows its API key, files and snippets', async () => {
@@ -198,5 +226,12 @@ describe('the dashboard in headless Chromium', () => {
     await page.click('button[data-action=save]');
     await page.waitForSelector('[data-testid=snapshots] tbody tr:has-text("before-drill")');
     await screenshot('snapshots');
+    // a change after the snapshot, then restore from the page: the change is gone
+    const created = await apiClient(mock).post('/v2/cardholders', cardholderBody({ emailAdr: 'after.snapshot@example.com' }));
+    expect(created.status, created.text).toBeLessThan(300);
+    const id = created.body.cardholderId as number;
+    expect((await apiClient(mock).get(`/v2/cardholders/${id}`)).status).toBe(200);
+    await page.click('[data-testid=snapshots] tbody tr:has-text("before-drill") button[data-restore]');
+    await expect.poll(async () => (await apiClient(mock).get(`/v2/cardholders/${id}`)).status, { timeout: 10_000 }).toBe(404);
   }, 30_000);
 });
