@@ -1,4 +1,6 @@
+import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ControlError, startMock, type RunningMock } from '../src/index.js';
 import { apiClient, expectHandshakeRefused } from './helpers/client.js';
@@ -121,9 +123,40 @@ describe('startMock() resolves to everything an integrator needs', () => {
     expect((await mock.control.clock.reset()).offsetSeconds).toBe(0);
   });
 
-  it('control: webhook deliveries, an empty list after a reset', async () => {
-    expect(await mock.control.webhooks.list()).toMatchObject({ items: [], total: 0 });
-    expect(await mock.control.webhooks.clear()).toEqual({ status: 'success' });
+  it('control: webhook deliveries listed, cleared, and gone after a reset', async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/3ds`;
+      const api = apiClient(mock);
+      const deliver = async () => {
+        expect((await api.post('/v2/otp/listeners', { cardId: 20001, webhookUrl: url })).status).toBe(200);
+        expect((await api.post('/v2/staging/cards/20001/3ds-challenge')).status).toBe(200);
+        for (let i = 0; i < 200 && (await mock.control.webhooks.list()).items.some((d) => d.outcome === 'pending'); i++) await new Promise((r) => setTimeout(r, 25));
+      };
+      await deliver();
+      const listed = await mock.control.webhooks.list();
+      expect(listed.total).toBe(1);
+      expect(listed.items[0]).toMatchObject({ url, payload: { cardId: 20001 }, outcome: 'delivered', statusCode: 204 });
+      expect(received).toEqual(['{"cardId":20001}']);
+      expect(await mock.control.webhooks.clear()).toEqual({ status: 'success' });
+      expect(await mock.control.webhooks.list()).toMatchObject({ items: [], total: 0 });
+      await deliver();
+      // clearing the list leaves the listeners: both the first and the second one are notified
+      expect((await mock.control.webhooks.list()).total).toBe(2);
+      await mock.control.reset();
+      expect(await mock.control.webhooks.list()).toMatchObject({ items: [], total: 0 });
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 
   it('control: a refused call rejects with ControlError carrying the status and the error body', async () => {
