@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError, messages } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -12,7 +12,7 @@ export function controlAuth(token: string | null) {
   const expected = token === null ? null : digest(`Bearer ${token}`);
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (expected === null) return next();
-    if (!timingSafeEqual(digest(req.get('authorization') ?? ''), expected)) return next(new ApiError(401, messages.controlUnauthorized));
+    if (!timingSafeEqual(digest(req.get('authorization') ?? ''), expected)) return next(errors.controlUnauthorized());
     next();
   };
 }

@@ -1,7 +1,7 @@
 import type { Express, NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { checkFailure } from '../http/answer.js';
 import { maybeContextOf } from '../http/context.js';
-import { ApiError, messages } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import { specRouter } from '../http/spec-router.js';
 import { loadSpecValidator } from '../http/validator.js';
 import { controlSpecPath } from '../paths.js';
@@ -18,7 +18,7 @@ export function controlValidation(validateResponses: boolean): RequestHandler {
   const load = () =>
     (loading ??= loadSpecValidator(controlSpecPath, validateResponses).then((spec) => {
       const r = specRouter(spec, validateResponses, () => (_route, _req, _res, next) => next('router'));
-      r.use((req: Request, _res: Response, next: NextFunction) => next(new ApiError(404, messages.unknownRoute(req.method, req.path))));
+      r.use((req: Request, _res: Response, next: NextFunction) => next(errors.unknownRoute(req.method, req.path)));
       return (router = r);
     })).catch((e: unknown) => {
       loading = null;

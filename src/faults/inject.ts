@@ -3,7 +3,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../clock.js';
 import { contextOf, type RequestContext } from '../http/context.js';
 import { sendError } from '../http/error-handler.js';
-import { ApiError, messages } from '../http/errors.js';
+import { answer } from '../http/answer.js';
+import { errors, errorTemplate, type ErrorTemplate } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { resetConnection } from './connection.js';
 import type { ChosenFault, FaultEngine } from './engine.js';
@@ -19,13 +20,8 @@ export interface FaultDeps {
   headerEnabled: boolean;
 }
 
-const STATUS_MESSAGES: Record<number, string> = {
-  429: messages.tooManyRequests,
-  500: messages.internal,
-  502: messages.badGateway,
-  503: messages.unavailable,
-  504: messages.gatewayTimeout,
-};
+/** The statuses the platform documents, with their messages; any other status gets its reason phrase. */
+const STATUS_ERRORS = new Map<number, ErrorTemplate>([errors.tooManyRequests, errors.internal, errors.badGateway, errors.unavailable, errors.gatewayTimeout].map((t) => [t.status, t]));
 
 /** What a malformed answer sends when no operation ran: the start of a success body, cut off. */
 const CUT_OFF_SUCCESS = '{"status":"success","';
@@ -35,15 +31,15 @@ function cutOff(json: string): string {
 }
 
 /** Answers in place of the platform: a status with the error body, a reset, no answer at all, or a cut-off body. */
-function answer(fault: FinalFault, req: Request, res: Response, engine: FaultEngine, operationBody?: unknown): void {
+function answerInstead(fault: FinalFault, req: Request, res: Response, engine: FaultEngine, operationBody?: unknown): void {
   switch (fault.type) {
     case 'status': {
       const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
       if (fault.body) {
-        res.set(headers).status(fault.status).json(fault.body);
+        answer(res, fault.status, fault.body, headers);
       } else {
-        const message = STATUS_MESSAGES[fault.status] ?? `${STATUS_CODES[fault.status] ?? 'Error'}.`;
-        sendError(res, new ApiError(fault.status, message, undefined, headers));
+        const template = STATUS_ERRORS.get(fault.status) ?? errorTemplate(fault.status, `${STATUS_CODES[fault.status] ?? 'Error'}.`);
+        sendError(res, template().withHeaders(headers));
       }
       return;
     }
@@ -104,9 +100,9 @@ export function faultInjection(deps: FaultDeps): (req: Request, res: Response, c
     }
     ctx.refuse('fault');
     if (fault.type === 'after-commit') {
-      ctx.replaceAnswer = (body) => answer(fault.then, req, res, deps.engine, body);
+      ctx.replaceAnswer = (body) => answerInstead(fault.then, req, res, deps.engine, body);
       return next();
     }
-    answer(fault, req, res, deps.engine);
+    answerInstead(fault, req, res, deps.engine);
   };
 }

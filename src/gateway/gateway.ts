@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
 import type { Decision, RequestContext } from '../http/context.js';
-import { ApiError, messages } from '../http/errors.js';
+import { ApiError, errors } from '../http/errors.js';
 import type { State } from '../store/state.js';
 import { fcrdnsCheck, type HostResolver } from './fcrdns.js';
 import { allowlistEntry, normalizeIp } from '../net/ip.js';
@@ -46,7 +46,7 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
       detail: identity ? `certificate ${identity.serial} (${identity.domains.join(', ')}) belongs to no program` : 'no client certificate on this connection',
       facts: { serial: identity?.serial ?? null, names: identity?.domains ?? [] },
     });
-    return refuse(ctx, 'unknown_certificate', new ApiError(403, messages.ipNotAuthorized));
+    return refuse(ctx, 'unknown_certificate', errors.ipNotAuthorized());
   }
   ctx.programId = program.programId;
   ctx.record({
@@ -62,7 +62,7 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
     detail: entry === null ? `caller ${ip} is in none of ${program.allowlist.join(', ') || '(an empty allowlist)'}` : `caller ${ip} is inside ${entry}`,
     facts: { ip, entry, allowlist: program.allowlist },
   });
-  if (entry === null) return refuse(ctx, 'ip_not_allowlisted', new ApiError(403, messages.ipNotAuthorized));
+  if (entry === null) return refuse(ctx, 'ip_not_allowlisted', errors.ipNotAuthorized());
   const checkKey = () => {
     const presented = req.get('x-api-key');
     const apiKey = presented ? state.apiKeys.find((k) => k.apiKey === presented) : undefined;
@@ -81,7 +81,7 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
       detail: keyFailure ?? `key ${keyHint(presented!)} of program ${program.programId}`,
       facts: { key: presented ? keyHint(presented) : null, programId: apiKey?.programId ?? null, revoked: apiKey?.revoked ?? null },
     });
-    if (keyFailure || !apiKey) return refuse(ctx, 'invalid_api_key', new ApiError(401, messages.invalidApiKey));
+    if (keyFailure || !apiKey) return refuse(ctx, 'invalid_api_key', errors.invalidApiKey());
     ctx.gatewayDone();
     ctx.identify({ program, apiKey, ip });
     return null;
@@ -96,7 +96,7 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
         : `${ip} reverses to ${reverse.join(', ') || 'no name'}; none is a certificate name that resolves back to it`,
       facts: { ip, reverse, confirmed, certificateNames: identity.domains },
     });
-    return confirmed ? checkKey() : refuse(ctx, 'fcrdns_failed', new ApiError(403, messages.ipNotAuthorized));
+    return confirmed ? checkKey() : refuse(ctx, 'fcrdns_failed', errors.ipNotAuthorized());
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { RequestContext } from '../http/context.js';
-import { ApiError, messages } from '../http/errors.js';
+import { ApiError, errors } from '../http/errors.js';
 import type { RateLimit } from '../store/state.js';
 import { keyHint } from './gateway.js';
 
@@ -118,6 +118,6 @@ export function checkRateLimit(limiter: RateLimiter, res: Response, ctx: Request
   if (v.allowed) return null;
   ctx.refuse('rate_limited');
   ctx.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;
-  return new ApiError(429, messages.tooManyRequests, undefined, { 'Retry-After': String(v.retryAfter) });
+  return errors.tooManyRequests().withHeaders({ 'Retry-After': String(v.retryAfter) });
 }
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { answer } from './answer.js';
-import { ApiError, messages, type FieldError } from './errors.js';
+import { ApiError, errors, type FieldError } from './errors.js';
 import { closeIfBodyUnread } from './unread-body.js';
 
 interface ValidatorIssue {
@@ -57,31 +57,31 @@ function withoutOneOfNoise(issues: ValidatorIssue[], req: Request): ValidatorIss
 }
 
 /** eov's 405 names the path's methods; RFC 9110 wants them in Allow. */
-function allowOf(err: HttpishError): Record<string, string> | undefined {
+function allowOf(err: HttpishError): Record<string, string> {
   const allow = (err as { headers?: { Allow?: string } }).headers?.Allow;
-  return allow ? { Allow: allow } : undefined;
+  return allow ? { Allow: allow } : {};
 }
 
 function fromValidator(err: HttpishError, req: Request): ApiError {
   const status = err.status ?? 500;
-  if (status === 404) return new ApiError(404, messages.unknownRoute(req.method, req.path));
-  if (status === 405) return new ApiError(405, messages.methodNotAllowed(req.method, req.path), undefined, allowOf(err));
-  if (status === 415) return new ApiError(415, messages.unsupportedMediaType);
+  if (status === 404) return errors.unknownRoute(req.method, req.path);
+  if (status === 405) return errors.methodNotAllowed(req.method, req.path).withHeaders(allowOf(err));
+  if (status === 415) return errors.unsupportedMediaType();
   const issues = withoutOneOfNoise(err.errors ?? [], req);
-  const errors: FieldError[] = issues.map((i) => ({ field: fieldName(i.path), message: i.message ?? 'invalid' }));
+  const fieldErrors: FieldError[] = issues.map((i) => ({ field: fieldName(i.path), message: i.message ?? 'invalid' }));
   const constraintOnly = issues.length > 0 && issues.every((i) => CONSTRAINT_KEYWORDS.has(keyword(i)));
-  return constraintOnly ? new ApiError(422, messages.constraint, errors) : new ApiError(400, messages.validation, errors);
+  return (constraintOnly ? errors.constraint() : errors.validation()).withErrors(fieldErrors);
 }
 
 export function toApiError(err: unknown, req: Request): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as HttpishError;
-  if (e && e.type === 'entity.parse.failed') return new ApiError(400, messages.malformedJson);
-  if (e && e.type === 'entity.too.large') return new ApiError(413, messages.bodyTooLarge);
+  if (e && e.type === 'entity.parse.failed') return errors.malformedJson();
+  if (e && e.type === 'entity.too.large') return errors.bodyTooLarge();
   const status = e?.status ?? e?.statusCode;
   if (e && Array.isArray(e.errors) && status && status < 500) return fromValidator(e, req);
   if (status && status >= 400 && status < 500) return fromValidator(e, req);
-  return new ApiError(500, messages.internal);
+  return errors.internal();
 }
 
 export type ErrorLogger = (err: unknown, req: Request) => void;

@@ -15,6 +15,27 @@ export class ApiError extends Error {
     this.errors = errors;
     this.headers = headers;
   }
+
+  /** The same error naming the fields at fault (errors[] of the body). */
+  withErrors(errors: FieldError[]): ApiError {
+    return new ApiError(this.status, this.message, errors, this.headers);
+  }
+
+  /** The same error with headers on its answer (Retry-After, Allow). */
+  withHeaders(headers: Record<string, string>): ApiError {
+    return new ApiError(this.status, this.message, this.errors, { ...this.headers, ...headers });
+  }
+}
+
+/** A status paired with its message: calling it makes the ApiError to throw. */
+export interface ErrorTemplate<A extends unknown[] = []> {
+  (...args: A): ApiError;
+  readonly status: number;
+}
+
+export function errorTemplate<A extends unknown[] = []>(status: number, message: string | ((...args: A) => string)): ErrorTemplate<A> {
+  const make = (...args: A) => new ApiError(status, typeof message === 'string' ? message : message(...args));
+  return Object.assign(make, { status });
 }
 
 /** Messages tell the caller how to fix the request. Tests assert them. */
@@ -39,4 +60,25 @@ export const messages = {
   gatewayTimeout: 'Gateway timeout: an upstream dependency did not answer in time. Check whether the operation happened before retrying a write.',
 } as const;
 
-export const notFound = (what: string, id: number | string): ApiError => new ApiError(404, messages.notFound(what, id));
+/** The HTTP layer's errors, each status with its message; raised as `throw errors.notFound('Card', id)`. */
+export const errors = {
+  ipNotAuthorized: errorTemplate(403, messages.ipNotAuthorized),
+  invalidApiKey: errorTemplate(401, messages.invalidApiKey),
+  internal: errorTemplate(500, messages.internal),
+  malformedJson: errorTemplate(400, messages.malformedJson),
+  bodyTooLarge: errorTemplate(413, messages.bodyTooLarge),
+  validation: errorTemplate(400, messages.validation),
+  constraint: errorTemplate(422, messages.constraint),
+  unknownRoute: errorTemplate(404, messages.unknownRoute),
+  methodNotAllowed: errorTemplate(405, messages.methodNotAllowed),
+  unsupportedMediaType: errorTemplate(415, messages.unsupportedMediaType),
+  notFound: errorTemplate(404, messages.notFound),
+  stagingOnly: errorTemplate(404, messages.stagingOnly),
+  controlUnauthorized: errorTemplate(401, messages.controlUnauthorized),
+  tooManyRequests: errorTemplate(429, messages.tooManyRequests),
+  badGateway: errorTemplate(502, messages.badGateway),
+  unavailable: errorTemplate(503, messages.unavailable),
+  gatewayTimeout: errorTemplate(504, messages.gatewayTimeout),
+} as const;
+
+export const notFound = errors.notFound;

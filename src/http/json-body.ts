@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { jsonPath, scanJson } from '../json-scan.js';
-import { ApiError, messages } from './errors.js';
+import { ApiError, errors } from './errors.js';
 
 /**
  * The one JSON body parser of both listeners (in place of express.json). Reading, the size limit,
@@ -96,7 +96,7 @@ export function parseJsonBody(text: string): unknown {
 }
 
 function malformed(): ApiError {
-  return new ApiError(400, messages.malformedJson);
+  return errors.malformedJson();
 }
 
 function charsetOf(req: Request): string | undefined {

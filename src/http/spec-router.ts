@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { maybeContextOf } from './context.js';
-import { ApiError, messages } from './errors.js';
+import { errors } from './errors.js';
 import { infiniteQueryNumbers } from './finite-query.js';
 import type { SpecRoute, SpecValidator } from './validator.js';
 
@@ -46,7 +46,7 @@ export function specRouter(spec: SpecValidator, validateResponses: boolean, hand
       });
     }
     const allow = allowHeader(methods);
-    route.all((req: Request, _res: Response, next: NextFunction) => next(new ApiError(405, messages.methodNotAllowed(req.method, req.path), undefined, { Allow: allow })));
+    route.all((req: Request, _res: Response, next: NextFunction) => next(errors.methodNotAllowed(req.method, req.path).withHeaders({ Allow: allow })));
   }
   return router;
 }

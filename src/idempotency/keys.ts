@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { State } from '../store/state.js';
 import { findRecord, fingerprint, storeRecord, type IdempotencyRecord } from './records.js';
 
@@ -8,6 +8,12 @@ export const idempotencyMessages = {
   reused:
     'This Idempotency-Key was already used for a different request (another method, path or body). Use a new key for a new operation; resend the identical request to get the first answer again.',
   inFlight: 'A request with this Idempotency-Key is still being processed. Retry once it has finished: it will get the same answer.',
+} as const;
+
+const idempotencyErrors = {
+  invalidKey: errorTemplate(422, idempotencyMessages.invalidKey),
+  reused: errorTemplate(409, idempotencyMessages.reused),
+  inFlight: errorTemplate(409, idempotencyMessages.inFlight),
 } as const;
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -38,13 +44,13 @@ export class IdempotencyKeys {
   lookup(req: Request, state: State, programId: number, now: number): KeyLookup | null {
     const key = req.get('idempotency-key');
     if (key === undefined) return null;
-    if (!KEY.test(key)) throw new ApiError(422, idempotencyMessages.invalidKey, [{ field: 'headers.idempotency-key', message: 'must be 1..255 visible ASCII characters' }]);
+    if (!KEY.test(key)) throw idempotencyErrors.invalidKey().withErrors([{ field: 'headers.idempotency-key', message: 'must be 1..255 visible ASCII characters' }]);
     const slot = `${programId}\u0000${key}`;
-    if (this.#inFlight.has(slot)) throw new ApiError(409, idempotencyMessages.inFlight);
+    if (this.#inFlight.has(slot)) throw idempotencyErrors.inFlight();
     const print = fingerprint(req.method, req.originalUrl, req.body);
     const stored = findRecord(state, programId, key, now);
     if (stored) {
-      if (stored.fingerprint !== print) throw new ApiError(409, idempotencyMessages.reused);
+      if (stored.fingerprint !== print) throw idempotencyErrors.reused();
       return { replay: stored };
     }
     this.#inFlight.add(slot);

@@ -6,7 +6,7 @@ import type { RateLimiter } from '../gateway/rate-limit.js';
 import { baseApp } from '../http/base-app.js';
 import { contextOf } from '../http/context.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
-import { ApiError, messages } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import { jsonBody } from '../http/json-body.js';
 import { specRouter } from '../http/spec-router.js';
 import { loadSpecValidator } from '../http/validator.js';
@@ -77,7 +77,7 @@ export async function createPlatformApp(deps: PlatformAppDeps): Promise<Express>
     }),
   );
   // in the spec but not routed would otherwise get Express's HTML 404
-  app.use((req, _res, next) => next(new ApiError(404, messages.unknownRoute(req.method, req.path))));
+  app.use((req, _res, next) => next(errors.unknownRoute(req.method, req.path)));
   app.use(errorHandler(deps.logError));
   return app;
 }

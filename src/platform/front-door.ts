@@ -4,7 +4,7 @@ import type { faultInjection } from '../faults/inject.js';
 import { authenticate, type GatewayDeps } from '../gateway/gateway.js';
 import { checkRateLimit, type RateLimiter } from '../gateway/rate-limit.js';
 import { attachContext, RequestContext } from '../http/context.js';
-import { ApiError, messages } from '../http/errors.js';
+import { ApiError, errors } from '../http/errors.js';
 import { nextId } from '../http/request-id.js';
 import type { Journal } from '../journal/journal.js';
 import { journalOnClose } from '../journal/recorder.js';
@@ -35,7 +35,7 @@ export function frontDoor(deps: FrontDoorDeps): RequestHandler {
 
     const stagingCheck: NextFunction = (err?: unknown) => {
       if (err) return next(err);
-      if (STAGING_PATH.test(req.path) && ctx.caller.program.environment !== 'staging') return next(new ApiError(404, messages.stagingOnly));
+      if (STAGING_PATH.test(req.path) && ctx.caller.program.environment !== 'staging') return next(errors.stagingOnly());
       next();
     };
     const afterGateway = (refusal: ApiError | null) => {
