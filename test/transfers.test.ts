@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cardMessages } from '../src/domain/cards.js';
 import { ledgerMessages } from '../src/domain/ledger.js';
 import { messages } from '../src/http/errors.js';
+import { startMock, type RunningMock } from '../src/mock.js';
 import { apiClient, controlClient, type ApiClient } from './helpers/client.js';
 import { cardholderBody, fixtureCard as C, fixtureWallet as W } from './helpers/data.js';
 import { useMock } from './helpers/mock.js';
@@ -138,23 +142,31 @@ describe('transfers', () => {
   });
 });
 
-describe('200 transfers in parallel from one wallet that covers only some of them', () => {
-  it('never goes negative, keeps the total, and stores exactly one transfer per 200', async () => {
-    // a program of its own with a generous rate limit, so the gateway's limits do not shape the result
-    const control = controlClient(mock());
-    const onboarded = await control.post('/_mock/programs', {
-      tenantName: 'Concurrency Ltd',
-      programName: 'Parallel Card',
-      environment: 'staging',
-      allowlist: ['127.0.0.1/32'],
-      domains: ['parallel.concurrency.test'],
-      rateLimit: { requestsPerSecond: 100000, burst: 100000 },
-    });
-    expect(onboarded.status).toBe(201);
-    const { programId, apiKey, certificate } = onboarded.body;
-    const agent = new https.Agent({ keepAlive: true, maxSockets: 20, ca: mock().certs.ca.certPem, cert: certificate.certPem, key: certificate.keyPem });
-    const client = apiClient(mock(), { cert: certificate, apiKey, agent });
+describe('200 transfers in parallel from one wallet that covers only some of them, against the file store', () => {
+  // the file store awaits the disk between requests (the in-memory one never yields inside a write), so
+  // parallel requests over several keep-alive sockets really interleave; a restart then shows what was stored
+  it('never goes negative, keeps the total, stores exactly one transfer per 200, and a restart shows the same', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-transfers-'));
+    const dataFile = path.join(dir, 'db.json');
+    let running: RunningMock = await startMock({ dataFile });
+    const totalOf = (programId: number) =>
+      [...running.store.state.wallets, ...running.store.state.cards].filter((a) => a.programId === programId).reduce((sum, a) => sum + a.ledgerBalance, 0);
+    let agent: https.Agent | undefined;
     try {
+      // a program of its own with a generous rate limit, so the gateway's limits do not shape the result
+      const control = controlClient(running);
+      const onboarded = await control.post('/_mock/programs', {
+        tenantName: 'Concurrency Ltd',
+        programName: 'Parallel Card',
+        environment: 'staging',
+        allowlist: ['127.0.0.1/32'],
+        domains: ['parallel.concurrency.test'],
+        rateLimit: { requestsPerSecond: 100000, burst: 100000 },
+      });
+      expect(onboarded.status).toBe(201);
+      const { programId, apiKey, certificate } = onboarded.body;
+      agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca: running.certs.ca.certPem, cert: certificate.certPem, key: certificate.keyPem });
+      const client = apiClient(running, { cert: certificate, apiKey, agent });
       const cardholderId = (await client.post('/v2/cardholders', cardholderBody())).body.cardholderId;
       await client.put(`/v2/cardholders/${cardholderId}/kyc-submit`);
       expect((await client.post('/v2/staging/kyc/validate', { cardholderId, result: 'pass' })).status).toBe(200);
@@ -186,30 +198,38 @@ describe('200 transfers in parallel from one wallet that covers only some of the
       expect(ok.length + refused.length).toBe(200);
       expect(ok.length).toBeGreaterThan(0);
       expect(refused.length).toBeGreaterThan(0);
-
-      const after = await walletOf(source, client);
       const moved = ok.reduce((sum, r) => sum + r.amount, 0);
-      expect(after).toMatchObject({ ledgerBalance: funded - moved, availableBalance: funded - moved });
-      expect(after.availableBalance).toBeGreaterThanOrEqual(0);
-      // each refusal saw less than its amount, and the balance only went down after that
-      for (const r of refused) expect(after.availableBalance).toBeLessThan(r.amount);
-
-      const targetWallet = await walletOf(target, client);
-      const card = await cardBalance(cardId, client);
-      expect(after.ledgerBalance + targetWallet.ledgerBalance + card.ledgerBalance).toBe(funded);
-      expect(after.availableBalance + targetWallet.availableBalance + card.availableBalance).toBe(funded);
-      expect(totalMoney(programId)).toBe(funded);
-
-      // every 200 is exactly one stored transfer, and nothing else was stored
       const returnedIds = ok.map((r) => r.res.body.transferId as number).sort((a, b) => a - b);
       expect(new Set(returnedIds).size).toBe(ok.length);
-      const outgoing = (await allWalletTransactions(client, source)).filter((t) => t.type === 'transfer_out');
-      expect(outgoing.map((t) => t.transferId!).sort((a, b) => a - b)).toEqual(returnedIds);
-      const stored = mock().store.state.transfers.filter((t) => t.programId === programId);
-      expect(stored.map((t) => t.transferId).sort((a, b) => a - b)).toEqual(returnedIds);
-      for (const r of ok) expect(stored.find((t) => t.transferId === r.res.body.transferId)!.amount).toBe(r.amount);
-    } finally {
+
+      const check = async (c: ApiClient) => {
+        const after = await walletOf(source, c);
+        expect(after).toMatchObject({ ledgerBalance: funded - moved, availableBalance: funded - moved });
+        // each refusal saw less than its amount, and the balance only went down after that
+        for (const r of refused) expect(after.availableBalance).toBeLessThan(r.amount);
+        const targetWallet = await walletOf(target, c);
+        const card = await cardBalance(cardId, c);
+        expect(after.ledgerBalance + targetWallet.ledgerBalance + card.ledgerBalance).toBe(funded);
+        expect(after.availableBalance + targetWallet.availableBalance + card.availableBalance).toBe(funded);
+        expect(totalOf(programId)).toBe(funded);
+        // every 200 is exactly one stored transfer, and nothing else was stored
+        const outgoing = (await allWalletTransactions(c, source)).filter((t) => t.type === 'transfer_out');
+        expect(outgoing.map((t) => t.transferId!).sort((a, b) => a - b)).toEqual(returnedIds);
+        const stored = running.store.state.transfers.filter((t) => t.programId === programId);
+        expect(stored.map((t) => t.transferId).sort((a, b) => a - b)).toEqual(returnedIds);
+        for (const r of ok) expect(stored.find((t) => t.transferId === r.res.body.transferId)!.amount).toBe(r.amount);
+      };
+      await check(client);
+
       agent.destroy();
+      await running.close();
+      running = await startMock({ dataFile });
+      agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca: running.certs.ca.certPem, cert: certificate.certPem, key: certificate.keyPem });
+      await check(apiClient(running, { cert: certificate, apiKey, agent }));
+    } finally {
+      agent?.destroy();
+      await running.close();
+      await rm(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 120_000);
 });
