@@ -57,6 +57,13 @@ module.exports = {
       to: { path: `${layer('(platform|control|mock|main)')}` },
     },
     {
+      name: 'one-ip-module',
+      severity: 'error',
+      comment: 'Every IP address and CIDR block is parsed and compared by src/net/ip.ts (issue 9 item 6): use its parseIp, normalizeIp, parseCidr, allowlistEntry.',
+      from: { path: '^src/', pathNot: '^src/net/ip\\.ts$' },
+      to: { path: '(^|/)node_modules/ipaddr\\.js/' },
+    },
+    {
       // issue 9 item 3: request facts travel in the typed request context of http/, so nothing but the
       // wiring needs gateway/. Still a warning: control/deps.ts takes RateBucketView from gateway/rate-limit.
       // Turn to 'error' once that type lives where control may import it (http/ or the generated types).
@@ -69,7 +76,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^(src/|node_modules/(express|express-openapi-validator)/)',
+    includeOnly: '^(src/|node_modules/(express|express-openapi-validator|ipaddr\\.js)/)',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'] },

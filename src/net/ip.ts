@@ -7,7 +7,9 @@ import ipaddr from 'ipaddr.js';
  * (RFC 5952), an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`) as the IPv4 address.
  */
 
-type Address = ipaddr.IPv4 | ipaddr.IPv6;
+/** A parsed address (ipaddr.js): `range()`, `kind()`, `toNormalizedString()` and the like. */
+export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+type Address = IpAddress;
 export type IpFamily = 'ipv4' | 'ipv6';
 
 export interface ParsedCidr {
@@ -27,6 +29,11 @@ function parseAddress(text: string): Address | null {
 
 const familyOf = (a: Address): IpFamily => (a.kind() === 'ipv4' ? 'ipv4' : 'ipv6');
 const spell = (a: Address): string => (a.kind() === 'ipv4' ? a.toString() : (a as ipaddr.IPv6).toRFC5952String());
+
+/** Parses an address (`[::1]` as in a URL too); an IPv4-mapped IPv6 address as IPv4; null when not an address. */
+export function parseIp(text: string): IpAddress | null {
+  return parseAddress(text.replace(/^\[(.*)\]$/, '$1'));
+}
 
 /** True for a valid IPv4 (dotted quad) or IPv6 address. */
 export function isIp(text: string): boolean {

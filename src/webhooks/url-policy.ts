@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import os from 'node:os';
-import ipaddr from 'ipaddr.js';
+import { parseIp as parse, type IpAddress } from '../net/ip.js';
 
 /** WEBHOOK_URLS: `any` = http(s) anywhere but the mock itself; `public-https` = the platform's rule. */
 export type WebhookUrlMode = 'any' | 'public-https';
@@ -15,15 +15,8 @@ export interface Listener {
 /** The built-in sink is the one path on the mock's own listeners a webhook may go to. */
 const SINK_PATH = /^\/_mock\/webhook-sink\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
 
-function parse(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const bare = address.replace(/^\[|\]$/g, '');
-  if (!ipaddr.isValid(bare)) return null;
-  const parsed = ipaddr.parse(bare);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
-}
-
 /** Addresses that reach this machine: loopback, unspecified (0.0.0.0 connects to the local host) and every interface's. */
-function isThisMachine(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+function isThisMachine(address: IpAddress): boolean {
   const range = address.range();
   if (range === 'loopback' || range === 'unspecified') return true;
   const text = address.toNormalizedString();
@@ -76,7 +69,7 @@ export class WebhookUrlPolicy {
     const url = new URL(text);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (parse(host)) return null;
-    let addresses: ipaddr.IPv4[] | ipaddr.IPv6[] | Array<ipaddr.IPv4 | ipaddr.IPv6>;
+    let addresses: IpAddress[];
     try {
       addresses = (await lookup(host, { all: true })).flatMap((a) => parse(a.address) ?? []);
     } catch {
@@ -90,7 +83,7 @@ export class WebhookUrlPolicy {
     return local.length ? this.#ownListener(url, local) : null;
   }
 
-  #ownListener(url: URL, addresses: Array<ipaddr.IPv4 | ipaddr.IPv6>): string | null {
+  #ownListener(url: URL, addresses: IpAddress[]): string | null {
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     const hit = this.listeners().find((l) => l.port === port && addresses.some((a) => reaches(l.host, a)));
     if (!hit || SINK_PATH.test(url.pathname)) return null;
@@ -99,7 +92,7 @@ export class WebhookUrlPolicy {
 }
 
 /** Whether a listener bound to `bound` may accept a connection to `address` (an address of this machine); in doubt, yes. */
-function reaches(bound: string, address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+function reaches(bound: string, address: IpAddress): boolean {
   const b = parse(bound === 'localhost' ? '127.0.0.1' : bound);
   if (b === null || b.range() === 'unspecified' || address.range() === 'unspecified') return true;
   if (b.range() === 'loopback' && address.range() === 'loopback') return true;
