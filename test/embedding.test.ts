@@ -115,12 +115,15 @@ describe('startMock() resolves to everything an integrator needs', () => {
     expect(await mock.control.certificates.revoke(issued.serial)).toEqual({ serial: issued.serial, revoked: true });
   });
 
-  it('control: the clock moves without sleeping, and reset brings back real time', async () => {
-    const before = await mock.control.clock.get();
-    expect((await mock.control.clock.advance(3600)).now).toBeGreaterThanOrEqual(before.now + 3600);
-    expect(await mock.control.clock.set(2_000_000_000)).toMatchObject({ now: 2_000_000_000 });
-    expect((await mock.control.health()).time).toBeGreaterThanOrEqual(2_000_000_000);
-    expect((await mock.control.clock.reset()).offsetSeconds).toBe(0);
+  it('control: the clock freezes, moves without sleeping, and reset brings back real, running time', async () => {
+    const before = await mock.control.clock.freeze();
+    expect(before.frozen).toBe(true);
+    expect((await mock.control.clock.advance(3600)).now).toBe(before.now + 3600);
+    expect(await mock.control.clock.set(2_000_000_000)).toMatchObject({ now: 2_000_000_000, frozen: true });
+    expect((await mock.control.health()).time).toBe(2_000_000_000);
+    expect(await mock.control.clock.freeze(2_100_000_000)).toMatchObject({ now: 2_100_000_000, frozen: true });
+    expect((await mock.control.clock.unfreeze()).frozen).toBe(false);
+    expect(await mock.control.clock.reset()).toMatchObject({ offsetSeconds: 0, frozen: false });
   });
 
   it('control: webhook deliveries listed, cleared, and gone after a reset', async () => {
