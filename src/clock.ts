@@ -1,3 +1,5 @@
+import type { components } from './generated/control.js';
+
 /** Where real time comes from; tests inject fake sources to drive the clock exactly. */
 export interface TimeSources {
   /** wall-clock milliseconds since the epoch (default Date.now) */
@@ -8,12 +10,7 @@ export interface TimeSources {
 
 const realTime: TimeSources = { wallMs: () => Date.now(), monotonicMs: () => performance.now() };
 
-export interface ClockReading {
-  now: number;
-  iso: string;
-  offsetSeconds: number;
-  frozen: boolean;
-}
+export type ClockReading = components['schemas']['ClockState'];
 
 /**
  * The mock's clock: real time plus an offset, or frozen at an instant. Every expiry and timestamp
