@@ -38,6 +38,13 @@ export interface Config {
   webhookUrls: 'any' | 'public-https';
   /** addresses let through every fixture program's allowlist and FCrDNS; `gateway` = this machine's default gateway (Docker) */
   allowCallers: string[];
+  /** a TCP connection to the platform API that has not finished its TLS handshake within this is closed */
+  handshakeTimeoutMs: number;
+  /** a connection that sent no request within this of its start (after the handshake) is closed */
+  firstRequestTimeoutMs: number;
+  /** open connections over both listeners, and from one address */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
   /** the request journal's bounds: entries, and characters held by them all */
   journalMaxEntries: number;
   journalMaxBytes: number;
@@ -68,6 +75,10 @@ export const defaults: Config = Object.freeze({
   webhookTimeoutMs: 3000,
   webhookUrls: 'any',
   allowCallers: [],
+  handshakeTimeoutMs: 5000,
+  firstRequestTimeoutMs: 10_000,
+  maxConnections: 2048,
+  maxConnectionsPerIp: 512,
   journalMaxEntries: 5000,
   journalMaxBytes: 32 * 1024 * 1024,
 }) as Config;
@@ -107,6 +118,10 @@ Usage: axys-mock [options]            (every option also reads the environment v
                         IPs or CIDR ranges (a compose network: 172.18.0.0/16);
                         "gateway" = the Docker host as a container sees it
                         through -p (the image sets it)
+  --handshake-timeout-ms <n> close a connection still in its TLS handshake [HANDSHAKE_TIMEOUT_MS, default 5000]
+  --first-request-timeout-ms <n> close a connection that sent no request [FIRST_REQUEST_TIMEOUT_MS, default 10000]
+  --max-connections <n> open connections in all                   [MAX_CONNECTIONS, default 2048]
+  --max-connections-per-ip <n> open connections from one address  [MAX_CONNECTIONS_PER_IP, default 512]
   --journal-max-entries <n> requests the journal keeps             [JOURNAL_MAX_ENTRIES, default 5000]
   --journal-max-bytes <n> characters the journal holds in all       [JOURNAL_MAX_BYTES, default 33554432]
   --version             the version
@@ -163,6 +178,10 @@ const OPTIONS = {
   'webhook-timeout-ms': { type: 'string' },
   'webhook-urls': { type: 'string' },
   'allow-callers': { type: 'string' },
+  'handshake-timeout-ms': { type: 'string' },
+  'first-request-timeout-ms': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
   'journal-max-entries': { type: 'string' },
   'journal-max-bytes': { type: 'string' },
   'log-format': { type: 'string' },
@@ -263,6 +282,10 @@ function configFrom(values: Flags, env: Env, base: Config): Config {
     webhookTimeoutMs: count(values['webhook-timeout-ms'], 'WEBHOOK_TIMEOUT_MS', 1, base.webhookTimeoutMs),
     webhookUrls: webhookUrls as Config['webhookUrls'],
     allowCallers,
+    handshakeTimeoutMs: count(values['handshake-timeout-ms'], 'HANDSHAKE_TIMEOUT_MS', 1, base.handshakeTimeoutMs),
+    firstRequestTimeoutMs: count(values['first-request-timeout-ms'], 'FIRST_REQUEST_TIMEOUT_MS', 1, base.firstRequestTimeoutMs),
+    maxConnections: count(values['max-connections'], 'MAX_CONNECTIONS', 1, base.maxConnections),
+    maxConnectionsPerIp: count(values['max-connections-per-ip'], 'MAX_CONNECTIONS_PER_IP', 1, base.maxConnectionsPerIp),
     journalMaxEntries: count(values['journal-max-entries'], 'JOURNAL_MAX_ENTRIES', 1, base.journalMaxEntries),
     journalMaxBytes: count(values['journal-max-bytes'], 'JOURNAL_MAX_BYTES', 65536, base.journalMaxBytes),
   };

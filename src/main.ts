@@ -21,8 +21,17 @@ async function serve(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     mock.logger.info(`${signal}: stopping`);
+    // close() bounds itself (about a second); this only guards against a bug there
+    setTimeout(() => {
+      mock.logger.error('stopping took over 5 s: exiting anyway');
+      process.exit(1);
+    }, 5000).unref();
+    const since = performance.now();
     mock.close().then(
-      () => process.exit(0),
+      () => {
+        mock.logger.info(`stopped in ${Math.round(performance.now() - since)} ms`);
+        process.exit(0);
+      },
       (err: unknown) => {
         mock.logger.error('stopping failed:', err);
         process.exit(1);

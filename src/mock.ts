@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './logger.js';
 import { defaultGateway } from './net/default-gateway.js';
 import { loadSpecValidator } from './http/validator.js';
 import { platformSpecPath } from './paths.js';
+import { ConnectionGuard } from './net/connections.js';
 import { createPlatformApp } from './platform/app.js';
 import { Snapshots } from './state/snapshots.js';
 import { ProgramSnapshots } from './state/program-snapshots.js';
@@ -206,7 +207,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       ),
     },
   });
-  const apiServer = https.createServer(apiServerTlsOptions(certs), platformApp);
+  const apiServer = https.createServer({ ...apiServerTlsOptions(certs), handshakeTimeout: config.handshakeTimeoutMs }, platformApp);
+  const connections = new ConnectionGuard(config, (line) => logger.info(line));
+  connections.attach(apiServer, 'tls');
   apiServer.keepAliveTimeout = 65_000;
   await certificates.attach(apiServer);
   journalTlsRefusals(apiServer, journal, clock);
@@ -258,6 +261,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     restartRateBuckets: (apiKeys) => rateLimiter.restart(apiKeys),
   });
   const controlServer = http.createServer(controlApp);
+  connections.attach(controlServer, 'http');
 
   const apiPort = await listen(apiServer, config.port, config.host);
   let controlPort: number;
@@ -281,21 +285,16 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= closeAll());
   const closeAll = async () => {
+    // at once: stop accepting, and every answer from now on says Connection: close
+    const shutdown = connections.shutdown();
     timeline.stop();
     webhooks.abortAll();
     faults.close();
     agent?.destroy();
     await dispatcher?.destroy();
+    // requests in flight finish, then what remains is destroyed; the store closes last
+    await shutdown;
     await store.close();
-    await Promise.all(
-      [apiServer, controlServer].map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      ),
-    );
   };
 
   apiUrl = `https://${urlHost(config.host)}:${apiPort}`;

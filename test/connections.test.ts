@@ -1,5 +1,10 @@
+import { once } from 'node:events';
+import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { startMock } from '../src/mock.js';
+import { apiClient } from './helpers/client.js';
 import { useMock } from './helpers/mock.js';
 
 const mock = useMock();
@@ -59,4 +64,93 @@ describe('a refused request is answered without reading its body', () => {
     expect(outcome.closedByServer).toBe(true);
     expect(outcome.sent).toBeLessThan(cap);
   }, 60_000);
+});
+
+describe('issue 12 item 15, issue 15 item 8: idle and bare connections time out, connections are capped', () => {
+  const limited = startMock({ firstRequestTimeoutMs: 400, handshakeTimeoutMs: 300, maxConnections: 5, maxConnectionsPerIp: 3, logLevel: 'info' });
+  afterAll(async () => (await limited).close());
+
+  /** Resolves with how long the server took to close `socket` (or `null` when it was still open after `waitMs`). */
+  const closedWithin = (socket: net.Socket | tls.TLSSocket, waitMs: number) =>
+    new Promise<number | null>((resolve) => {
+      const started = Date.now();
+      const timer = setTimeout(() => resolve(null), waitMs);
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+
+  const portOf = (url: string) => Number(new URL(url).port);
+
+  it('a TLS connection that finished its handshake and sends no request is closed after the first-request timeout', async () => {
+    const m = await limited;
+    const client = m.certs.clients.get(1)!;
+    const socket = tls.connect({ host: '127.0.0.1', port: portOf(m.apiUrl), ca: m.certs.ca.certPem, cert: client.certPem, key: client.keyPem, servername: 'localhost' });
+    await once(socket, 'secureConnect');
+    const ms = await closedWithin(socket, 5000);
+    expect(ms).not.toBeNull();
+    expect(ms!).toBeGreaterThanOrEqual(300);
+  });
+
+  it('a bare TCP connection that never starts TLS is closed after the (shorter) handshake timeout', async () => {
+    const m = await limited;
+    const socket = net.connect(portOf(m.apiUrl), '127.0.0.1');
+    await once(socket, 'connect');
+    expect(await closedWithin(socket, 5000)).not.toBeNull();
+  });
+
+  it('a control-plane connection that sends no request is closed after the first-request timeout', async () => {
+    const m = await limited;
+    const socket = net.connect(portOf(m.controlUrl), '127.0.0.1');
+    await once(socket, 'connect');
+    expect(await closedWithin(socket, 5000)).not.toBeNull();
+  });
+
+  it('a keep-alive connection that asked once is not cut by the first-request timeout', async () => {
+    const m = await limited;
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ...m.tls });
+    try {
+      const first = await apiClient(m, { agent }).get('/v2/cardholders');
+      await new Promise((r) => setTimeout(r, 700));
+      const second = await apiClient(m, { agent }).get('/v2/cardholders');
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(second.headers.connection).toBe('keep-alive');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('past MAX_CONNECTIONS_PER_IP and MAX_CONNECTIONS a new connection is closed at once, with a log line naming the setting', async () => {
+    const m = await limited;
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const open: net.Socket[] = [];
+    const connect = async (localAddress: string) => {
+      const socket = net.connect({ port: portOf(m.controlUrl), host: '127.0.0.1', localAddress });
+      socket.on('error', () => undefined);
+      await once(socket, 'connect');
+      open.push(socket);
+      return socket;
+    };
+    try {
+      for (let i = 0; i < 3; i++) await connect('127.0.0.1');
+      // the fourth from the same address: closed at once, long before any timeout
+      expect(await closedWithin(await connect('127.0.0.1'), 250)).not.toBeNull();
+      await connect('127.0.0.2');
+      await connect('127.0.0.2');
+      // five open in all: the sixth, from an address with room, is closed too
+      expect(await closedWithin(await connect('127.0.0.2'), 250)).not.toBeNull();
+      const log = lines.join('');
+      expect(log).toMatch(/connection from 127\.0\.0\.1 refused: it has 3 open connections, the most MAX_CONNECTIONS_PER_IP=3 allows/);
+      expect(log).toMatch(/connection from 127\.0\.0\.2 refused: 5 connections are open, the most MAX_CONNECTIONS=5 allows/);
+    } finally {
+      write.mockRestore();
+      for (const s of open) s.destroy();
+    }
+  });
 });

@@ -31,8 +31,10 @@ export function spawnMock(args: string[], cwd: string): Promise<MockProcess> {
       clearTimeout(timer);
       reject(Object.assign(new Error(`mock exited with ${code}:\n${out}`), { exitCode: code, output: out }));
     });
-    child.stdout!.on('data', () => {
+    const onData = () => {
       if (!/ready in \d+ ms/.test(out)) return;
+      // once: later output must not remove 'exit' listeners the caller added
+      child.stdout!.off('data', onData);
       clearTimeout(timer);
       child.removeAllListeners('exit');
       resolve({
@@ -43,7 +45,8 @@ export function spawnMock(args: string[], cwd: string): Promise<MockProcess> {
         controlUrl: /control plane\s+(\S+)\/_mock/.exec(out)?.[1] ?? '',
         curl: /^\s+(curl .*)$/m.exec(out)?.[1] ?? '',
       });
-    });
+    };
+    child.stdout!.on('data', onData);
   });
 }
 
