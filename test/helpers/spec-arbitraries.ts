@@ -51,7 +51,7 @@ export function specOperations(specPath: string, knownIds: number[]): Operation[
           : s.format === 'date-time' ? fc.date({ noInvalidDate: true }).map((d) => d.toISOString())
           : s.format === 'email' ? fc.emailAddress().filter((e) => e.length <= max)
           : s.format === 'uri' ? fc.webUrl()
-          : s.pattern ? fc.stringMatching(new RegExp(s.pattern as string)).filter((v) => v.length >= min && v.length <= max)
+          : s.pattern ? fc.stringMatching(new RegExp(s.pattern as string)).filter((v) => v.length >= min && v.length <= (s.maxLength ?? Infinity))
           : fc.string({ minLength: min, maxLength: max });
         return fc.oneof({ weight: 20, arbitrary: valid }, { weight: 1, arbitrary: fc.string({ maxLength: max + 2 }) });
       }
