@@ -24,6 +24,7 @@ import { defaultGateway } from './net/default-gateway.js';
 import { loadSpecValidator } from './http/validator.js';
 import { platformSpecPath } from './paths.js';
 import { ConnectionGuard } from './net/connections.js';
+import { connectionBudget } from './net/descriptors.js';
 import { createPlatformApp } from './platform/app.js';
 import { Snapshots } from './state/snapshots.js';
 import { ProgramSnapshots } from './state/program-snapshots.js';
@@ -208,7 +209,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     },
   });
   const apiServer = https.createServer({ ...apiServerTlsOptions(certs), handshakeTimeout: config.handshakeTimeoutMs }, platformApp);
-  const connections = new ConnectionGuard(config, (line) => logger.info(line));
+  // connections never take the descriptors a store write needs
+  const budget = connectionBudget(config.maxConnections);
+  if (budget.lowered) logger.info(budget.lowered);
+  const connections = new ConnectionGuard({ ...config, maxConnections: budget.max }, (line) => logger.info(line));
   connections.attach(apiServer, 'tls');
   apiServer.keepAliveTimeout = 65_000;
   await certificates.attach(apiServer);

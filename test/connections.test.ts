@@ -1,11 +1,16 @@
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import tls from 'node:tls';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { apiClient } from './helpers/client.js';
 import { useMock } from './helpers/mock.js';
+import { spawnMock } from './helpers/process.js';
 
 const mock = useMock();
 
@@ -153,4 +158,50 @@ describe('issue 12 item 15, issue 15 item 8: idle and bare connections time out,
       for (const s of open) s.destroy();
     }
   });
+});
+
+describe('issue 15 item 8: a flood of connections never takes the descriptors a store write needs', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'axys-descriptors-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('under ulimit -n 300, 400 bare connections are capped and a reset (a new snapshot: two new files) on an open connection answers 200', async () => {
+    const mock = await spawnMock(['--data-file', 'data/db.json', '--certs-dir', 'certs', '--handshake-timeout-ms', '60000', '--first-request-timeout-ms', '60000'], dir, { openFiles: 300 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const flood: net.Socket[] = [];
+    const control = (method: string, path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(path, mock.controlUrl);
+        const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method, agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(method === 'GET' ? undefined : '{}');
+      });
+    try {
+      expect(mock.output()).toMatch(/MAX_CONNECTIONS 2048 lowered to 172: the process may open 300 files/);
+      expect(await control('GET', '/_mock/health')).toBe(200);
+      const api = Number(new URL(mock.apiUrl).port);
+      await Promise.all(
+        Array.from({ length: 400 }, async () => {
+          const socket = net.connect({ port: api, host: '127.0.0.1', localAddress: '127.0.0.2' });
+          socket.on('error', () => undefined);
+          flood.push(socket);
+          await once(socket, 'connect').catch(() => undefined);
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await control('POST', '/_mock/reset')).toBe(200);
+      expect(mock.output()).toMatch(/refused: 172 connections are open, the most MAX_CONNECTIONS=172 allows/);
+    } finally {
+      for (const s of flood) s.destroy();
+      agent.destroy();
+      mock.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

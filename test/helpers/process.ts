@@ -15,9 +15,10 @@ export interface MockProcess {
   curl: string;
 }
 
-/** Starts the CLI as a user would (`node --import tsx src/main.ts ...`) and waits for its banner. */
-export function spawnMock(args: string[], cwd: string): Promise<MockProcess> {
-  const child = spawn(process.execPath, cli(args), {
+/** Starts the CLI as a user would (`node --import tsx src/main.ts ...`) and waits for its banner; `openFiles`: under `ulimit -n`. */
+export function spawnMock(args: string[], cwd: string, { openFiles }: { openFiles?: number } = {}): Promise<MockProcess> {
+  const [command, argv] = openFiles === undefined ? [process.execPath, cli(args)] : ['bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...cli(args)]];
+  const child = spawn(command, argv, {
     cwd,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
