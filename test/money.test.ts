@@ -104,11 +104,20 @@ describe('the control plane', () => {
   it('an import with a balance or amount past the maximum is a 422 naming it; nothing changed', async () => {
     const control = controlClient(mock());
     const current = (await control.get('/_mock/state')).text;
-    for (const [from, to, field] of [
-      ['"ledgerBalance":', '"ledgerBalance":1e308,"x":', 'cards.0.ledgerBalance'],
-      ['"availableBalance":', '"availableBalance":9007199254740993,"x":', 'cards.0.availableBalance'],
+    /** the first `"field":<number>` after `anchor`, with the number replaced by `value` as written */
+    const withValue = (anchor: string, field: string, value: string) => {
+      const at = current.indexOf(`"${field}":`, current.indexOf(anchor));
+      return current.slice(0, at) + current.slice(at).replace(/^("\w+":)-?\d+/, `$1${value}`);
+    };
+    for (const [anchor, name, value, field] of [
+      ['"cards":[', 'ledgerBalance', '1e308', 'cards.0.ledgerBalance'],
+      ['"cards":[', 'availableBalance', '9007199254740993', 'cards.0.availableBalance'],
+      ['"cards":[', 'transactionLimit', '100000000000', 'cards.0.transactionLimit'],
+      ['"programs":[', 'transactionLimit', '1e308', 'programs.0.transactionLimit'],
+      ['"wallets":[', 'ledgerBalance', '100000000000', 'wallets.0.ledgerBalance'],
     ] as const) {
-      const raw = current.replace(from, to).replace(/,"x":\d+/, '');
+      const raw = withValue(anchor, name, value);
+      expect(raw).not.toBe(current);
       const res = await fetch(`${mock().controlUrl}/_mock/state`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: raw });
       const body = (await res.json()) as { errors: { field: string; message: string }[] };
       expect(res.status).toBe(422);
