@@ -1,5 +1,7 @@
+import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
 import type { WebhookUrlPolicy } from '../src/webhooks/url-policy.js';
@@ -95,6 +97,24 @@ describe('issue 12 item 13: webhook URLs are http(s), never the mock itself', ()
     expect(((await refused.json()) as { message: string }).message).toMatch(/webhook of the mock itself/);
     expect(mock().store.state.revokedSerials).not.toContain(other);
     expect((await post('/_mock/webhook-sink/self')).status).toBe(200);
+  });
+
+  it("a name that resolves to the mock's own listener passes as written but is not sent: the delivery records why", async () => {
+    // the machine's own name: not a literal, so only resolving it shows it is the mock
+    const name = os.hostname();
+    const local = (await lookup(name, { all: true }).catch(() => [])).some((a) => a.address === '127.0.0.1' || a.address === '::1');
+    if (!local) return void console.warn(`skipped: ${name} does not resolve to a loopback address here`);
+    const other = mock().certs.clients.get(2)!.serial;
+    const webhookUrl = `http://${name}:${new URL(mock().controlUrl).port}/_mock/certificates/${other}/revoke`;
+    expect((await api().post('/v2/otp/listeners', { cardId: fixtureCard.active, webhookUrl })).status).toBe(200);
+    expect((await api().post(`/v2/staging/cards/${fixtureCard.active}/3ds-challenge`)).status).toBe(200);
+    const [d] = await until('the delivery outcome', () => {
+      const items = mock().webhooks.list().items;
+      return items.length && !['queued', 'pending'].includes(items[0]!.outcome) ? items : undefined;
+    });
+    expect(d).toMatchObject({ outcome: 'failed', statusCode: null });
+    expect(d!.error).toMatch(/^not sent: Webhook URLs cannot point at the mock's own listeners/);
+    expect(mock().store.state.revokedSerials).not.toContain(other);
   });
 
   describe('WEBHOOK_URLS=public-https: the platform rule', () => {
