@@ -17,49 +17,69 @@ export function jsonPath(path: (string | number)[]): string {
   return path.join('.');
 }
 
+/** A key's text between its quotes, unescaped (left as written when the escapes are broken: JSON.parse reports those). */
+function keyText(text: string, start: number, end: number, escaped: boolean): string {
+  const raw = text.slice(start, end);
+  if (!escaped) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
 /** The first hazard in `text`, or undefined. */
 export function scanJson(text: string, maxDepth: number): JsonHazard | undefined {
-  // per open container: is it an object; the current key or index (for the message)
-  const isObject: boolean[] = [];
-  const path: (string | number)[] = [];
+  // per open container: an array's current index, or -1 for an object with its current key's bounds
+  const index: number[] = [];
+  const keyStart: number[] = [];
+  const keyEnd: number[] = [];
+  const keyEscaped: boolean[] = [];
+  const pathHere = (): (string | number)[] =>
+    index.map((n, d) => (n >= 0 ? n : keyText(text, keyStart[d]!, keyEnd[d]!, keyEscaped[d]!)));
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       const start = i + 1;
-      let escaped = false;
-      for (i = start; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
+      // the closing quote: the next one not escaped by an odd run of backslashes
+      for (i = text.indexOf('"', start); i >= 0; i = text.indexOf('"', i + 1)) {
+        let backslashes = 0;
+        while (text.charCodeAt(i - 1 - backslashes) === 0x5c /* \ */) backslashes++;
+        if (backslashes % 2 === 0) break;
       }
+      if (i < 0) return undefined; // unterminated: JSON.parse reports it
       if (!expectKey) continue;
       expectKey = false;
-      let key = text.slice(start, i);
-      if (escaped) {
-        try {
-          key = JSON.parse(`"${key}"`) as string;
-        } catch {
-          continue; // JSON.parse reports the syntax error
-        }
-      }
-      path[path.length - 1] = key;
-      if (PROTOTYPE_KEYS.has(key)) return { kind: 'key', key, path: [...path] };
+      let escaped = false;
+      for (let k = start; k < i && !escaped; k++) escaped = text.charCodeAt(k) === 0x5c;
+      const top = index.length - 1;
+      keyStart[top] = start;
+      keyEnd[top] = i;
+      keyEscaped[top] = escaped;
+      // only keys as long as __proto__, prototype or constructor (or escaped ones) can be one of them
+      const length = i - start;
+      if (!escaped && length !== 9 && length !== 11) continue;
+      const key = keyText(text, start, i, escaped);
+      if (PROTOTYPE_KEYS.has(key)) return { kind: 'key', key, path: pathHere() };
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (isObject.length >= maxDepth) return { kind: 'depth', maxDepth, path: [...path] };
-      isObject.push(c === 0x7b);
-      path.push(c === 0x7b ? '' : 0);
+      if (index.length >= maxDepth) return { kind: 'depth', maxDepth, path: pathHere() };
+      index.push(c === 0x7b ? -1 : 0);
+      keyStart.push(0);
+      keyEnd.push(0);
+      keyEscaped.push(false);
       expectKey = c === 0x7b;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      isObject.pop();
-      path.pop();
+      index.pop();
+      keyStart.pop();
+      keyEnd.pop();
+      keyEscaped.pop();
       expectKey = false;
     } else if (c === 0x2c /* , */) {
-      const top = isObject.length - 1;
-      if (top >= 0 && isObject[top]) expectKey = true;
-      else if (top >= 0) path[top] = (path[top] as number) + 1;
+      const top = index.length - 1;
+      if (top < 0) continue;
+      if (index[top]! < 0) expectKey = true;
+      else index[top]!++;
     }
   }
   return undefined;
