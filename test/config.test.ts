@@ -31,3 +31,18 @@ describe('money and OTP settings', () => {
     expect(error!.message).toContain('WEBHOOK_TIMEOUT_MS must be a whole number >= 1, got "soon"');
   });
 });
+
+describe('network and control-plane settings', () => {
+  it('defaults, the environment and flags for the connection limits, timeouts, control hosts and webhook URLs', () => {
+    expect(load([])).toMatchObject({ handshakeTimeoutMs: 5000, firstRequestTimeoutMs: 10_000, maxConnections: 2048, maxConnectionsPerIp: 512, controlHosts: [], webhookUrls: 'any' });
+    const env = { HANDSHAKE_TIMEOUT_MS: '2000', FIRST_REQUEST_TIMEOUT_MS: '3000', MAX_CONNECTIONS: '100', MAX_CONNECTIONS_PER_IP: '10', CONTROL_HOSTS: 'mock, mock.internal', WEBHOOK_URLS: 'public-https' };
+    expect(load([], env)).toMatchObject({ handshakeTimeoutMs: 2000, firstRequestTimeoutMs: 3000, maxConnections: 100, maxConnectionsPerIp: 10, controlHosts: ['mock', 'mock.internal'], webhookUrls: 'public-https' });
+    expect(load(['--control-hosts', '*', '--webhook-urls', 'any', '--max-connections-per-ip', '5'], env)).toMatchObject({ controlHosts: ['*'], webhookUrls: 'any', maxConnectionsPerIp: 5 });
+  });
+
+  it('refuses a bad webhook URL policy or limit, naming each', () => {
+    expect(() => load([], { WEBHOOK_URLS: 'https', MAX_CONNECTIONS: '0', FIRST_REQUEST_TIMEOUT_MS: 'soon' })).toThrow(
+      /WEBHOOK_URLS must be any or public-https, got "https"[\s\S]*FIRST_REQUEST_TIMEOUT_MS must be a whole number >= 1, got "soon"[\s\S]*MAX_CONNECTIONS must be a whole number >= 1, got "0"/,
+    );
+  });
+});
