@@ -82,7 +82,7 @@ describe('custom fixtures', () => {
     await writeFile(secret, 'TOPSECRET-CONTENT not json');
     await control().post('/_mock/programs', onboarding);
     try {
-      for (const fixtures of ['/etc/passwd', '../../../../etc/passwd', '/proc/self/environ', secret, `../${path.relative(path.join(process.cwd(), 'fixtures'), secret)}`, 'default/../../package']) {
+      for (const fixtures of ['/etc/passwd', '../../x', '../../../../etc/passwd', '/proc/self/environ', secret, `../${path.relative(path.join(process.cwd(), 'fixtures'), secret)}`, 'default/../../package']) {
         const res = await control().post('/_mock/reset', { fixtures });
         expect(res.status, fixtures).toBe(422);
         expect(res.body.message, fixtures).toMatch(/not a fixtures name.*fixtures folder.*--fixtures/);
