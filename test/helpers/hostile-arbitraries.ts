@@ -57,6 +57,16 @@ const hostileQueryName = fc.constantFrom('__proto__', 'constructor', 'prototype'
 interface SpecShape {
   pathParams: string[];
   queryParams: string[];
+  /** body paths whose schema takes any object (`additionalProperties: true`): where a hostile value is stored as sent */
+  freeForm: string[][];
+}
+
+function freeFormPaths(schema: Schema | undefined, deref: (s: Schema) => Schema, prefix: string[] = []): string[][] {
+  if (!schema || prefix.length > 3) return [];
+  const s = deref(schema);
+  if (s.type === 'object' && s.additionalProperties === true && !s.properties) return [prefix];
+  const nested = [...(s.oneOf ?? []), ...(s.allOf ?? []), ...(s.anyOf ?? [])].flatMap((x: Schema) => freeFormPaths(x, deref, prefix));
+  return nested.concat(Object.entries((s.properties ?? {}) as Record<string, Schema>).flatMap(([k, v]) => freeFormPaths(v, deref, [...prefix, k])));
 }
 
 function shapes(specPath: string): Map<string, SpecShape> {
@@ -71,6 +81,7 @@ function shapes(specPath: string): Map<string, SpecShape> {
       out.set(op.operationId as string, {
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name as string),
         queryParams: params.filter((p) => p.in === 'query').map((p) => p.name as string),
+        freeForm: freeFormPaths(deref(op.requestBody ?? {})?.content?.['application/json']?.schema, deref),
       });
     }
   }
@@ -84,7 +95,7 @@ function keyPaths(value: unknown, depth: number, prefix: string[] = []): string[
 }
 
 /** The body text with one value (or a new key) replaced by `fragment`, written as is. */
-function inject(body: string, fragment: string, pick: number, mode: 'value' | 'top' | 'proto'): string {
+function inject(body: string, fragment: string, pick: number, mode: 'value' | 'top' | 'proto' | 'freeForm', freeForm: string[][]): string {
   if (mode === 'top') return fragment;
   let parsed: unknown;
   try {
@@ -98,9 +109,15 @@ function inject(body: string, fragment: string, pick: number, mode: 'value' | 't
     return body.replace(/^\s*\{/, `{"${key}":${fragment},`).replace(/,\}$/, '}');
   }
   const paths = keyPaths(parsed, 3);
-  const target = paths.length && pick % 4 !== 0 ? paths[pick % paths.length]! : ['hostileExtra'];
+  const target =
+    mode === 'freeForm' && freeForm.length ? freeForm[pick % freeForm.length]!
+    : paths.length && pick % 4 !== 0 ? paths[pick % paths.length]!
+    : ['hostileExtra'];
   let node = parsed as Record<string, unknown>;
-  for (const k of target.slice(0, -1)) node = node[k] as Record<string, unknown>;
+  for (const k of target.slice(0, -1)) {
+    if (node[k] === null || typeof node[k] !== 'object') node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
   node[target.at(-1)!] = MARKER;
   return JSON.stringify(parsed).replace(`"${MARKER}"`, fragment);
 }
@@ -108,13 +125,13 @@ function inject(body: string, fragment: string, pick: number, mode: 'value' | 't
 export function hostileOperations(specPath: string, knownIds: number[]): Operation[] {
   const shape = shapes(specPath);
   return specOperations(specPath, knownIds).map((op) => {
-    const { pathParams, queryParams } = shape.get(op.operationId)!;
+    const { pathParams, queryParams, freeForm } = shape.get(op.operationId)!;
     const templateSegments = op.template.split('/');
     const request = fc
       .record({
         base: op.request,
         fragment: hostileFragment,
-        bodyMode: fc.constantFrom('value', 'value', 'top', 'proto', 'none'),
+        bodyMode: fc.constantFrom(...(['value', 'value', 'top', 'proto', 'none'] as const), ...(freeForm.length ? (['freeForm', 'freeForm', 'freeForm'] as const) : [])),
         pick: fc.nat(),
         pathParam: pathParams.length ? fc.option(hostileParam, { freq: 2 }) : fc.constant(null),
         query: fc.option(fc.tuple(fc.oneof(queryParams.length ? fc.constantFrom(...queryParams) : hostileQueryName, hostileQueryName), hostileParam), { freq: 4 }),
@@ -133,7 +150,7 @@ export function hostileOperations(specPath: string, knownIds: number[]): Operati
         const headers: Record<string, string> = { ...base.headers };
         if (idempotencyKey && base.method !== 'GET') headers['Idempotency-Key'] = idempotencyKey;
         let body = base.body;
-        if (body !== undefined && bodyMode !== 'none') body = inject(body, fragment, pick, bodyMode);
+        if (body !== undefined && bodyMode !== 'none') body = inject(body, fragment, pick, bodyMode, freeForm);
         return { method: base.method, path, headers, body };
       });
     return { ...op, request };
