@@ -48,7 +48,7 @@ describe('certificate expiry reminders (30, 15, 5 days before notAfter)', () => 
     dirs.push(dir);
     const dataFile = path.join(dir, 'state.json');
     const rx = await receiver();
-    let mock: RunningMock = await startMock({ dataFile });
+    let mock: RunningMock = await startMock({ dataFile, validateResponses: true });
     try {
       const control = () => controlClient(mock);
       expect((await control().put('/_mock/programs/1/reminder-url', { url: rx.url })).body.reminderUrl).toBe(rx.url);
@@ -67,7 +67,7 @@ describe('certificate expiry reminders (30, 15, 5 days before notAfter)', () => 
       expect((await apiClient(mock, { cert }).get('/v2/cardholders')).status).toBe(200);
 
       await mock.close();
-      mock = await startMock({ dataFile });
+      mock = await startMock({ dataFile, validateResponses: true });
       // the clock starts at real time again: move it past all three thresholds once more
       await controlClient(mock).post('/_mock/clock/advance', { seconds: 89 * DAY });
       const pending = (await controlClient(mock).get('/_mock/clock/pending?limit=1000')).body.items;

@@ -1203,6 +1203,10 @@ export interface components {
                 [key: string]: components["schemas"]["IpAddress"][];
             };
         };
+        /**
+         * @description a request (or refused handshake) in the journal: lists and the live stream carry it without
+         *     `request` and `response`, `GET /_mock/requests/{entry}` with both (JournalEntryWithMessages)
+         */
         JournalEntry: {
             /** @description the request id (the response's `X-Request-Id`) */
             id: string;
@@ -1246,7 +1250,12 @@ export interface components {
             request?: components["schemas"]["JournalMessage"];
             response?: components["schemas"]["JournalMessage"];
         };
-        /** @description only in `GET /_mock/requests/{entry}`; null for a refused handshake (and the response of a dropped connection) */
+        /** @description what `GET /_mock/requests/{entry}` answers, the only place an entry carries its request and response */
+        JournalEntryWithMessages: components["schemas"]["JournalEntry"] & {
+            request: components["schemas"]["JournalMessage"];
+            response: components["schemas"]["JournalMessage"];
+        };
+        /** @description the headers and body of a request or response; null for a refused handshake (and the response of a dropped connection) */
         JournalMessage: {
             /** @description in the order received or sent, at most 64, each value at most 1,024 characters, secrets `[redacted]` */
             headers: {
@@ -1296,7 +1305,8 @@ export interface components {
          */
         Decision: "ok" | "tls_refused" | "ip_not_allowlisted" | "fcrdns_failed" | "unknown_certificate" | "invalid_api_key" | "rate_limited" | "fault";
         JournalPage: {
-            items: components["schemas"]["JournalEntry"][];
+            /** @description entries without their request and response (`GET /_mock/requests/{entry}` has them) */
+            items: (components["schemas"]["JournalEntry"] & unknown)[];
             total: number;
         };
         ReminderUrl: {
@@ -1419,18 +1429,8 @@ export interface components {
             /** @description the OTP listener whose webhook this is (null for a certificate expiry reminder) */
             token: string | null;
             url: string;
-            /**
-             * @description 3-D Secure: `{"cardId"}`. Certificate expiry reminder (contract 8.14, INFERRED):
-             *     `{"event":"certificate.expiring","serial","programId","notAfter","daysLeft"}`
-             */
-            payload: {
-                cardId?: number;
-                event?: string;
-                serial?: string;
-                programId?: number;
-                notAfter?: string;
-                daysLeft?: number;
-            };
+            /** @description the JSON body POSTed: 3-D Secure `{"cardId"}`, or a certificate expiry reminder (contract 8.14, INFERRED) */
+            payload: components["schemas"]["OtpWebhookPayload"] | components["schemas"]["CertificateExpiringPayload"];
             /** @description Unix seconds on the mock's clock */
             attemptedAt: number;
             /** @enum {string} */
@@ -1441,6 +1441,20 @@ export interface components {
             durationMs: number | null;
             /** @description the delivery this one repeats (`POST /_mock/webhooks/{deliveryId}/redeliver`) */
             redeliveryOf: number | null;
+        };
+        /** @description what a 3-D Secure OTP listener's `webhookUrl` receives */
+        OtpWebhookPayload: {
+            cardId: number;
+        };
+        /** @description what a certificate expiry reminder URL receives (contract 8.14, INFERRED) */
+        CertificateExpiringPayload: {
+            /** @enum {string} */
+            event: "certificate.expiring";
+            serial: string;
+            programId: number;
+            /** Format: date-time */
+            notAfter: string;
+            daysLeft: number;
         };
         SinkDelivery: {
             receivedId: number;
@@ -2464,7 +2478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JournalEntry"];
+                    "application/json": components["schemas"]["JournalEntryWithMessages"];
                 };
             };
             400: components["responses"]["BadRequest"];

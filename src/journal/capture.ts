@@ -1,3 +1,4 @@
+import type { JournalMessage } from './journal.js';
 import { isSecretField, REDACTED, redactHeader, redactText } from './redact.js';
 
 /** Per-entry bounds: whatever a request sends, its journal entry stays within a few tens of KB. */
@@ -11,16 +12,10 @@ export const LIMITS = Object.freeze({
   depth: 24,
 });
 
-export interface CapturedBody {
-  /** bytes the message carried (Content-Length, or the bytes seen) */
-  size: number;
-  mimeType: string | null;
-  /** UTF-8 text, redacted, at most LIMITS.body characters */
-  text: string;
-  truncated: boolean;
-}
+/** A captured body, redacted, its text at most LIMITS.body characters (openapi/control.yaml `JournalMessage`). */
+export type CapturedBody = NonNullable<JournalMessage['body']>;
 
-export type HeaderList = Array<{ name: string; value: string }>;
+export type HeaderList = JournalMessage['headers'];
 
 export function cut(text: string, max: number): { text: string; truncated: boolean } {
   return text.length <= max ? { text, truncated: false } : { text: text.slice(0, max), truncated: true };

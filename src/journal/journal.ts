@@ -1,39 +1,18 @@
-import type { CapturedBody, HeaderList } from './capture.js';
-import type { Decision, DecisionStep } from '../http/context.js';
+import type { components } from '../generated/control.js';
+import type { Decision } from '../http/context.js';
 
 export type { Decision };
 
-export interface JournalMessage {
-  headers: HeaderList;
-  body: CapturedBody | null;
-}
+type Schemas = components['schemas'];
 
-export interface JournalEntry {
-  id: string;
-  /** ms since the epoch, on the mock's clock */
-  time: number;
-  method: string | null;
-  /** bounded to LIMITS.path characters (then `truncated`) */
-  path: string | null;
-  status: number | null;
-  decision: Decision;
-  programId: number | null;
-  remoteAddress: string | null;
-  durationMs: number | null;
-  fault: string | null;
-  reason: string | null;
-  /** the platform operation the method and path name, from openapi/platform.yaml */
-  operation: { operationId: string; pathTemplate: string } | null;
-  /** the raw query string without `?`, bounded */
-  query: string | null;
-  /** the gateway's checks and the fault engine, in order */
-  chain: DecisionStep[];
-  timings: { gatewayMs: number | null; totalMs: number | null };
-  /** path or query was cut to its bound */
-  truncated: boolean;
-  request: JournalMessage | null;
-  response: JournalMessage | null;
-}
+/** A request's or response's headers and body (openapi/control.yaml `JournalMessage`, null aside). */
+export type JournalMessage = NonNullable<Schemas['JournalMessage']>;
+
+/**
+ * What the journal keeps of a request: `JournalEntryWithMessages` of openapi/control.yaml, which
+ * `GET /_mock/requests/{entry}` answers. Path and query are bounded to LIMITS (then `truncated`).
+ */
+export type JournalEntry = Schemas['JournalEntryWithMessages'];
 
 /** An entry without headers and bodies: what lists and the live stream carry. */
 export type JournalSummary = Omit<JournalEntry, 'request' | 'response'>;

@@ -1,5 +1,6 @@
 import type { CertificateService } from '../certificates.js';
 import type { Clock } from '../clock.js';
+import type { components } from '../generated/control.js';
 import { settleDue } from '../domain/due.js';
 import { earliestClearing } from '../domain/ledger.js';
 import { applyDueOutcomes } from '../staging/emulation.js';
@@ -14,7 +15,7 @@ const TICK_MS = 1000;
 interface ReminderToSend {
   programId: number;
   url: string;
-  payload: { event: 'certificate.expiring'; serial: string; programId: number; notAfter: string; daysLeft: number };
+  payload: components['schemas']['CertificateExpiringPayload'];
 }
 
 /**

@@ -1,44 +1,21 @@
 import type { Clock } from '../clock.js';
+import type { components } from '../generated/control.js';
 import type { WebhookUrlPolicy } from './url-policy.js';
 
-export type DeliveryOutcome = 'queued' | 'pending' | 'delivered' | 'failed' | 'timeout';
+type Schemas = components['schemas'];
+
+/** One POST the mock attempted and its outcome (openapi/control.yaml `WebhookDelivery`). */
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type DeliveryOutcome = WebhookDelivery['outcome'];
+/** 3-D Secure OTP delivery `{cardId}`, or a certificate expiry reminder (contract 8.14). */
+export type WebhookPayload = WebhookDelivery['payload'];
+/** What to POST where: a delivery before its attempt. */
+export type WebhookTarget = Pick<WebhookDelivery, 'programId' | 'event' | 'token' | 'url' | 'payload'>;
 
 /** How many POSTs are in flight at once; the rest wait their turn (each one holds a descriptor). */
 export const MAX_IN_FLIGHT = 32;
 /** How much of a receiver's answer is read: its status is what counts, the body only fills memory. */
 export const MAX_ANSWER_BYTES = 4096;
-
-/** 3-D Secure OTP delivery `{cardId}`, or a certificate expiry reminder (contract 8.14). */
-export type WebhookPayload =
-  | { cardId: number }
-  | { event: 'certificate.expiring'; serial: string; programId: number; notAfter: string; daysLeft: number };
-
-export interface WebhookDelivery {
-  deliveryId: number;
-  programId: number;
-  /** absent: 3ds.otp */
-  event?: '3ds.otp' | 'certificate.expiring';
-  /** the OTP listener that asked for it; null for a reminder */
-  token: string | null;
-  url: string;
-  payload: WebhookPayload;
-  /** Unix seconds on the mock's clock */
-  attemptedAt: number;
-  outcome: DeliveryOutcome;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number | null;
-  /** the delivery this one repeats (POST /_mock/webhooks/{deliveryId}/redeliver), or null */
-  redeliveryOf: number | null;
-}
-
-export interface WebhookTarget {
-  programId: number;
-  event?: '3ds.otp' | 'certificate.expiring';
-  token: string | null;
-  url: string;
-  payload: WebhookPayload;
-}
 
 /**
  * Fire-and-forget POSTs to integrators' webhook URLs (3DS: `{cardId}`), each with a short timeout and

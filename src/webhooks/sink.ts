@@ -1,17 +1,9 @@
+import type { components } from '../generated/control.js';
 import { captureHeaders, cut, LIMITS, type HeaderList } from '../journal/capture.js';
 
-export interface SinkDelivery {
-  receivedId: number;
-  /** the path after /_mock/webhook-sink/, e.g. `3ds` or `team-a/otp` */
-  name: string;
-  method: string;
-  /** Unix seconds on the mock's clock */
-  receivedAt: number;
-  headers: HeaderList;
-  size: number;
-  text: string;
-  truncated: boolean;
-}
+/** A request the built-in receiver got (openapi/control.yaml `SinkDelivery`). */
+export type SinkDelivery = components['schemas']['SinkDelivery'];
+export type SinkMethod = SinkDelivery['method'];
 
 /** The built-in webhook receiver: what was POSTed to it, newest first, bounded in count and per body. */
 export class WebhookSink {
@@ -20,7 +12,7 @@ export class WebhookSink {
 
   constructor(readonly capacity = 200) {}
 
-  receive(name: string, method: string, headers: Record<string, string | string[] | undefined>, body: Buffer, now: number): SinkDelivery {
+  receive(name: string, method: SinkMethod, headers: Record<string, string | string[] | undefined>, body: Buffer, now: number): SinkDelivery {
     const { text, truncated } = cut(body.toString('utf8'), LIMITS.body);
     const delivery: SinkDelivery = { receivedId: ++this.#seq, name, method, receivedAt: now, headers: captureHeaders(headers), size: body.length, text, truncated };
     this.#received.push(delivery);
