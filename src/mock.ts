@@ -150,7 +150,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const { durabilityHooks, compactAtBytes, ...settings } = options;
   const config: Config = Object.freeze({ ...embeddedDefaults, ...settings }) as Config;
   // loaded once per process; started first so it overlaps the fixtures and certificates
-  void loadSpecValidator(platformSpecPath, config.validateResponses).catch(() => undefined);
+  const platformSpec = loadSpecValidator(platformSpecPath, config.validateResponses);
+  platformSpec.catch(() => undefined);
   const logger = createLogger(config.logLevel, config.logFormat);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
   // a path only from the start-up settings; the control plane names files in fixtures/
@@ -173,6 +174,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const rateLimiter = new RateLimiter(() => clock.elapsedMs());
   const snapshots = new Snapshots();
   const programSnapshots = new ProgramSnapshots();
+  await platformSpec; // its document is what the operation lists read
   const operations = platformOperations();
   const matcher = new OperationMatcher(operations);
   const coverage = new Coverage(operations, matcher);

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { compileTemplate } from '../http/routes.js';
+import { specDocument } from '../http/spec-document.js';
 import { platformSpecPath } from '../paths.js';
 
 export interface Operation {
@@ -18,7 +17,7 @@ let operations: Operation[] | undefined;
 /** Every operation of openapi/platform.yaml, in the spec's order, read once per process. */
 export function platformOperations(): Operation[] {
   if (!operations) {
-    const doc = YAML.parse(readFileSync(platformSpecPath, 'utf8')) as { paths: Record<string, Record<string, { operationId?: string; deprecated?: boolean }>> };
+    const doc = specDocument(platformSpecPath) as { paths: Record<string, Record<string, { operationId?: string; deprecated?: boolean }>> };
     operations = Object.entries(doc.paths).flatMap(([template, item]) =>
       METHODS.filter((m) => item[m]).map((m) => ({ operationId: item[m]!.operationId ?? `${m.toUpperCase()} ${template}`, method: m.toUpperCase(), path: template, deprecated: item[m]!.deprecated === true })),
     );

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
 import { platformSpecPath } from '../paths.js';
+import { specDocument } from './spec-document.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -23,7 +22,7 @@ let platformShapes: Set<string> | undefined;
 /** The shapes of every path template of openapi/platform.yaml, read once. */
 export function specShapes(): Set<string> {
   if (!platformShapes) {
-    const doc = YAML.parse(readFileSync(platformSpecPath, 'utf8')) as { paths: Record<string, unknown> };
+    const doc = specDocument(platformSpecPath);
     platformShapes = new Set(Object.keys(doc.paths).map(shapeOf));
   }
   return platformShapes;

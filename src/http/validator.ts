@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Request, Response } from 'express';
+import { rememberSpecDocument } from './spec-document.js';
 
 /**
  * express-openapi-validator (5.6, pinned ~5.6.2) used through its own parts, without its route
@@ -81,6 +82,8 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
     routes: Array<{ basePath: string; expressRoute: string; openApiRoute: string; method: string }>;
     serial: number;
   };
+  // the lookups that read the spec's paths (coverage, journal, fault templates) use this document
+  rememberSpecDocument(apiSpec, spec.apiDoc);
   const preprocessed = new eov.SchemaPreprocessor(spec.apiDoc as never, oav.ajvOpts.preprocessor as never, oav.options.validateResponses as never).preProcess() as unknown as {
     apiDocRes: { paths: Record<string, Record<string, Schema>> } | null;
   };

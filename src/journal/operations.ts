@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { specDocument } from '../http/spec-document.js';
 import { platformSpecPath } from '../paths.js';
 
 export interface Operation {
@@ -40,7 +39,7 @@ let routes: Map<string, Route[]> | undefined;
 /** The platform operation a method and path name (spec template and operationId), or null. The spec is read on first use. */
 export function operationOf(method: string | null, path: string | null): Operation | null {
   if (!method || !path) return null;
-  routes ??= compile(parse(readFileSync(platformSpecPath, 'utf8')) as Parameters<typeof compile>[0]);
+  routes ??= compile(specDocument(platformSpecPath) as Parameters<typeof compile>[0]);
   const candidates = routes.get(method === 'HEAD' ? 'GET' : method) ?? [];
   const route = candidates.find((r) => r.regexp.test(path));
   return route ? { operationId: route.operationId, pathTemplate: route.pathTemplate } : null;
