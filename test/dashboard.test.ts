@@ -115,17 +115,38 @@ describe('the dashboard in headless Chromium', () => {
     await expect.poll(() => mock.store.state.cardholders.find((c) => c.cardholderId === fixtureCardholder.underReview)!.status, { timeout: 10_000 }).toBe(approvedStatus);
   }, 30_000);
 
-  it('clock: advancing a day moves the mock clock by 86400 s', async () => {
+  it('clock: freeze stops the mock clock where it is, unfreeze lets it run on from there', async () => {
     await open('clock');
+    const state = page.locator('[data-testid=clock-state]');
+    await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('running');
+    await page.click('[data-testid=clock-freeze]:text-is("freeze")');
+    await expect.poll(() => state.textContent(), { timeout: 10_000 }).toContain('frozen');
+    expect(mock.clock.frozen).toBe(true);
+    const stood = mock.clock.nowMs();
+    await expect.poll(() => page.locator('[data-testid=clock-iso]').textContent(), { timeout: 10_000 }).toBe(new Date(stood).toISOString());
+    // real time passes, the mock's stands (to the millisecond)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(mock.clock.nowMs()).toBe(stood);
+    await page.click('[data-testid=clock-freeze]:text-is("unfreeze")');
+    await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('running');
+    expect(mock.clock.frozen).toBe(false);
+    await expect.poll(() => mock.clock.nowMs(), { timeout: 10_000 }).toBeGreaterThan(stood);
+  }, 30_000);
+
+  it('clock: frozen, advancing a day moves the mock clock by exactly 86400 s; back to real time runs again with no offset', async () => {
+    await open('clock');
+    await page.click('[data-testid=clock-freeze]:text-is("freeze")');
+    await expect.poll(() => page.locator('[data-testid=clock-state]').textContent(), { timeout: 10_000 }).toContain('frozen');
     const before = mock.clock.now();
     await page.click('button[data-advance="86400"]');
-    // the offset carries the real seconds elapsed too: 86400 and a few
-    await expect.poll(async () => Number((await page.locator('[data-testid=clock-offset]').textContent())?.split(' ')[0]), { timeout: 10_000 }).toBeGreaterThanOrEqual(86400);
-    expect(mock.clock.now() - before).toBeGreaterThanOrEqual(86400);
+    await expect.poll(() => page.locator('[data-testid=clock-unix]').textContent(), { timeout: 10_000 }).toBe(String(before + 86400));
+    expect(mock.clock.now()).toBe(before + 86400);
+    expect(mock.clock.frozen).toBe(true);
     await screenshot('clock');
     await page.click('button:has-text("back to real time")');
-    await expect.poll(async () => Number((await page.locator('[data-testid=clock-offset]').textContent())?.split(' ')[0]), { timeout: 10_000 }).toBeLessThan(60);
-    expect(Math.abs(mock.clock.now() - Math.floor(Date.now() / 1000))).toBeLessThan(60);
+    await expect.poll(() => page.locator('[data-testid=clock-state]').textContent(), { timeout: 10_000 }).toBe('running');
+    expect(await page.locator('[data-testid=clock-offset]').textContent()).toBe('0 s from real time');
+    expect(mock.clock.describe()).toMatchObject({ frozen: false, offsetSeconds: 0 });
   }, 30_000);
 
   it("faults: each program's live bucket per API key drops with requests over mTLS and refuses when empty", async () => {
