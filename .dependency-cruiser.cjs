@@ -65,10 +65,9 @@ module.exports = {
     },
     {
       // issue 9 item 3: request facts travel in the typed request context of http/, so nothing but the
-      // wiring needs gateway/. Still a warning: control/deps.ts takes RateBucketView from gateway/rate-limit.
-      // Turn to 'error' once that type lives where control may import it (http/ or the generated types).
+      // wiring needs gateway/ (a rate bucket's shape is the generated RateBucket type).
       name: 'gateway-only-from-wiring',
-      severity: 'warn',
+      severity: 'error',
       comment: 'Only the wiring (mock.ts, platform/app.ts and its front door) imports gateway/; later layers read the request context from http/.',
       from: { path: '^src/', pathNot: ['^src/gateway/', '^src/mock\\.ts$', '^src/platform/app\\.ts$', '^src/platform/front-door\\.ts$'] },
       to: { path: layer('gateway') },

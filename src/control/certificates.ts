@@ -1,16 +1,11 @@
 import { Router } from 'express';
+import type { components } from '../generated/control.js';
 import { checkDomains, findProgram } from '../domain/programs.js';
 import { ApiError } from '../http/errors.js';
 import { toPkcs12 } from '../tls/index.js';
 import type { ControlDeps } from './deps.js';
 
-interface IssueBody {
-  programId: number;
-  domains?: string[];
-  csrPem?: string;
-  validDays?: number;
-  notBefore?: string;
-}
+type IssueBody = components['schemas']['CertificateCreate'];
 
 export function certificatesRouter(deps: ControlDeps): Router {
   const router = Router();

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { components } from '../generated/control.js';
 import type { HostPolicy } from './browser-guard.js';
 import type { CertificateService } from '../certificates.js';
 import type { ErrorLogger } from '../http/error-handler.js';
@@ -8,7 +9,6 @@ import type { Coverage } from '../coverage/coverage.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ProgramSnapshots } from '../state/program-snapshots.js';
 import type { Snapshots } from '../state/snapshots.js';
-import type { RateBucketView } from '../gateway/rate-limit.js';
 import type { RateLimit, State } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Timeline } from '../timeline/scheduler.js';
@@ -48,7 +48,7 @@ export interface ControlDeps {
   /** store back to the fixtures; faults, journal, clock, rate buckets cleared */
   reset(fixtures?: string): Promise<void>;
   /** an API key's rate bucket as it stands now (read only) */
-  rateBucket(apiKey: string, limit: RateLimit): RateBucketView;
+  rateBucket(apiKey: string, limit: RateLimit): Omit<components['schemas']['RateBucket'], 'apiKey'>;
   /** the next request of each of these API keys starts a full rate bucket */
   restartRateBuckets(apiKeys: Iterable<string>): void;
   /** swap in a whole state (import, restore): persisted, revocations applied, fault counters and rate buckets restarted */

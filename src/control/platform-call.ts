@@ -1,15 +1,11 @@
 import https from 'node:https';
 import { Router } from 'express';
+import type { operations } from '../generated/control.js';
 import { liveApiKey } from '../domain/programs.js';
 import { ApiError } from '../http/errors.js';
 import type { ControlDeps } from './deps.js';
 
-interface PlatformCallBody {
-  programId: number;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
-  body?: Record<string, unknown>;
-}
+type PlatformCallBody = operations['callPlatform']['requestBody']['content']['application/json'];
 
 const ANSWER_LIMIT = 256 * 1024;
 

@@ -1,3 +1,4 @@
+import type { components } from '../generated/control.js';
 import type { JournalEntry } from '../journal/journal.js';
 import { OperationMatcher, type Operation } from './operations.js';
 
@@ -16,32 +17,11 @@ export const SCENARIOS: readonly { id: string; title: string; test: (e: JournalE
   { id: 'after-commit', title: 'a write that succeeded although the caller saw an error (after-commit fault)', test: (e) => e.fault !== null && (e.reason ?? '').startsWith('after-commit') },
 ];
 
-export interface OperationCoverage {
-  operationId: string;
-  method: string;
-  path: string;
-  deprecated: boolean;
-  calls: number;
-  /** answers by status code; "none" when no answer was sent (reset, timeout, dropped) */
-  statuses: Record<string, number>;
-}
-
-export interface ScenarioCoverage {
-  id: string;
-  title: string;
-  exercised: boolean;
-  count: number;
-}
-
-export interface CoverageReport {
-  /** ISO time (real clock) of the start or of the last DELETE /_mock/coverage */
-  since: string;
-  operations: { total: number; called: number; percent: number };
-  items: OperationCoverage[];
-  scenarios: ScenarioCoverage[];
-  /** requests whose path matched no operation of the spec */
-  unmatched: number;
-}
+/** What GET /_mock/coverage answers (openapi/control.yaml `CoverageReport`). */
+export type CoverageReport = components['schemas']['CoverageReport'];
+/** Calls of one operation; its statuses by code, "none" when no answer was sent (reset, timeout, dropped). */
+export type OperationCoverage = CoverageReport['items'][number];
+export type ScenarioCoverage = CoverageReport['scenarios'][number];
 
 const percent = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 10 : 100);
 

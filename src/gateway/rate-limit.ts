@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { components } from '../generated/control.js';
 import type { RequestContext } from '../http/context.js';
 import { ApiError, errors } from '../http/errors.js';
 import type { RateLimit } from '../store/state.js';
@@ -23,19 +24,8 @@ export interface RateVerdict {
   retryAfter?: number;
 }
 
-/** One API key's bucket as GET /_mock/rate-limits shows it. */
-export interface RateBucketView {
-  /** false: the key has not called since the bucket (re)started, so it is full */
-  used: boolean;
-  /** tokens in the bucket now, fractions included */
-  tokens: number;
-  /** whole requests that would pass now */
-  remaining: number;
-  burst: number;
-  requestsPerSecond: number;
-  /** seconds of running time until the bucket is full (0 when full) */
-  secondsUntilFull: number;
-}
+/** One API key's bucket as GET /_mock/rate-limits shows it (openapi/control.yaml `RateBucket`, less the key). */
+export type RateBucketView = Omit<components['schemas']['RateBucket'], 'apiKey'>;
 
 /**
  * A token bucket per API key (contract section 3, step 5). Tokens refill on the injected monotonic

@@ -1,26 +1,14 @@
 import type { Request } from 'express';
+import type { components } from '../generated/control.js';
 import type { ApiKeyRecord, Program } from '../store/state.js';
 
-/** What the gateway decided about a request, or why a handshake was refused. */
-export type Decision =
-  | 'ok'
-  | 'tls_refused'
-  | 'ip_not_allowlisted'
-  | 'fcrdns_failed'
-  | 'unknown_certificate'
-  | 'invalid_api_key'
-  | 'rate_limited'
-  | 'fault';
+type Schemas = components['schemas'];
 
-/** One check of the gateway (or the fault engine) and how it came out, in the order they ran. */
-export interface DecisionStep {
-  step: 'tls' | 'allowlist' | 'fcrdns' | 'apiKey' | 'rateLimit' | 'fault';
-  outcome: 'pass' | 'fail' | 'fired';
-  /** one line a person reads */
-  detail: string;
-  /** the facts behind it, for tests and the dashboard */
-  facts?: Record<string, string | number | boolean | null | string[]>;
-}
+/** What the gateway decided about a request, or why a handshake was refused (openapi/control.yaml `Decision`). */
+export type Decision = Schemas['Decision'];
+
+/** One check of the gateway (or the fault engine) and how it came out, with the facts behind it (`DecisionStep`). */
+export type DecisionStep = Schemas['DecisionStep'];
 
 /** The program and key a request was authenticated as (set by the gateway). */
 export interface Caller {
