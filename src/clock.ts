@@ -98,6 +98,11 @@ export class Clock {
     return true;
   }
 
+  /** Unix seconds of real time: where reset() puts the clock. */
+  realNow(): number {
+    return Math.floor(this.#sources.wallMs() / 1000);
+  }
+
   /** Back to real time, running. */
   reset(): void {
     this.#thaw();

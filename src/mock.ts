@@ -154,12 +154,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   platformSpec.catch(() => undefined);
   const logger = createLogger(config.logLevel, config.logFormat);
   const callers = resolveCallers(config.allowCallers ?? [], logger);
-  // a path only from the start-up settings; the control plane names files in fixtures/
-  const fixtureState = async (name: string) => allowCallers(await loadFixtures(name, { allowPath: name === config.fixtures }), callers);
+  const clock = new Clock();
+  // a path only from the start-up settings; the control plane names files in fixtures/. A named
+  // set's history is placed just before `now` on the mock's clock.
+  const fixtureState = async (name: string, now = clock.now()) => allowCallers(await loadFixtures(name, { allowPath: name === config.fixtures, now }), callers);
   const fixtures = await fixtureState(config.fixtures);
   const store = config.dataFile ? await Store.open(config.dataFile, () => fixtureState(config.fixtures), { hooks: durabilityHooks, compactAtBytes }) : Store.memory(fixtures);
   const certs = await loadOrCreateCertificates(config.certsDir, fixturePrograms(fixtures), config.tlsServerNames);
-  const clock = new Clock();
   const journal = new Journal({ maxEntries: config.journalMaxEntries, maxBytes: config.journalMaxBytes });
   const logRequest = requestLog(logger, () => store.state, config);
   if (logRequest) journal.subscribe(logRequest);
@@ -231,7 +232,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 
   const reset = async (name?: string) => {
-    await replaceState(await fixtureState(name ?? config.fixtures));
+    // placed against the real time the clock goes back to
+    await replaceState(await fixtureState(name ?? config.fixtures, clock.realNow()));
     clock.reset();
     journal.clear();
     webhooks.clear();

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { snapshotMessages } from '../src/state/snapshots.js';
 import { stateMessages } from '../src/control/state.js';
 import { messages } from '../src/http/errors.js';
-import { fixturesDir } from '../src/paths.js';
 import { apiClient, controlClient, expectHandshakeRefused } from './helpers/client.js';
 import { cardholderBody, fixtureCardholder as F } from './helpers/data.js';
+import { placedFixtures, resetPlaced } from './helpers/fixture-dates.js';
 import { useMock } from './helpers/mock.js';
 
 const mock = useMock();
@@ -27,9 +26,9 @@ async function exported() {
 }
 
 describe('GET/PUT /_mock/state', () => {
-  it('exports the whole store: the fixtures after a reset', async () => {
-    const fixtures = JSON.parse(await readFile(`${fixturesDir}/default.json`, 'utf8'));
-    expect(await exported()).toMatchObject(fixtures);
+  it('exports the whole store: the fixtures after a reset, their history moved to the last week', async () => {
+    const shift = await resetPlaced(mock());
+    expect(await exported()).toMatchObject(placedFixtures(shift));
   });
 
   it('imports an exported state: a round trip brings the data back', async () => {

@@ -1,26 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { declineReasons } from '../src/domain/transactions.js';
 import { messages } from '../src/http/errors.js';
 import { apiClient } from './helpers/client.js';
 import { fixtureCard as C, fixtureCardholder as F, fixtureWallet as W } from './helpers/data.js';
+import { resetPlaced } from './helpers/fixture-dates.js';
 import { useMock } from './helpers/mock.js';
 
 const mock = useMock();
 const api = () => apiClient(mock());
 
 const DAY = 86_400;
-/** the fixture history: spends from S on, transfers on X (see fixtures/default.json) */
-const S = 1765309600;
-const X = 1765223200;
+/** how far (whole weeks) the reset before each test moved the fixture history towards now */
+let shift = 0;
+beforeEach(async () => {
+  shift = await resetPlaced(mock());
+});
+/** the fixture history: spends from S on, transfers on X (fixtures/default.json's dates, moved by `shift`) */
+const S = () => 1765309600 + shift;
+const X = () => 1765223200 + shift;
 
 const ids = (items: Array<{ transId?: string | number | null; walletTransactionId?: number }>) => items.map((t) => t.walletTransactionId ?? t.transId);
-/** the fixture history is older than the default 90-day window of card transactions and fees: after=0 lists all of it */
-const ALL = 'after=0';
 const balanceOf = async (id: number) => (await api().get(`/v2/cards/${id}/balance`)).body;
 
 describe('card transactions', () => {
   it('lists the program\'s card transactions newest first, amounts as decimal strings, statuses as integers', async () => {
-    const res = await api().get(`/v2/cards/transactions?${ALL}`);
+    const res = await api().get(`/v2/cards/transactions`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'success', total: 9, limit: 50, offset: 0 });
     expect(ids(res.body.items)).toEqual(['txn_900010', 'txn_900009', 'txn_900007', 'txn_900004', 'txn_900006', 'txn_900005', 'txn_900003', 'txn_900002', 'txn_900001']);
@@ -39,28 +43,28 @@ describe('card transactions', () => {
       type: 1,
       authorizedAmount: '120.00',
       declineReason: null,
-      dateCreated: new Date(S * 1000).toISOString(),
+      dateCreated: new Date(S() * 1000).toISOString(),
     });
     // the fixtures hold a transaction in every documented status: 1 Pending .. 5 Error
     expect(new Set(res.body.items.map((t: { status: number }) => t.status))).toEqual(new Set([1, 2, 3, 4, 5]));
   });
 
   it.each([
-    ['cardId', `cardId=${C.active}&${ALL}`, ['txn_900010', 'txn_900004', 'txn_900003', 'txn_900002', 'txn_900001']],
-    ['cardholderId', `cardholderId=${F.approved}&${ALL}`, ['txn_900010', 'txn_900004', 'txn_900006', 'txn_900005', 'txn_900003', 'txn_900002', 'txn_900001']],
-    ['after (inclusive) and before (exclusive)', `after=${S + DAY}&before=${S + 2 * DAY}`, ['txn_900006', 'txn_900005', 'txn_900003']],
-    ['a card and a time window', `cardId=${C.active}&after=${S + 3600}&before=${S + 3 * DAY}`, ['txn_900004', 'txn_900003', 'txn_900002']],
-    ['paging', `limit=3&offset=3&${ALL}`, ['txn_900004', 'txn_900006', 'txn_900005']],
-    ['an unknown card (an empty page, not 404)', `cardId=999999&${ALL}`, []],
-    ['another program\'s card', `cardId=${C.otherProgram}&${ALL}`, []],
-  ])('filters by %s', async (_name, query, expected) => {
-    const res = await api().get(`/v2/cards/transactions?${query}`);
+    ['cardId', `cardId=${C.active}`, ['txn_900010', 'txn_900004', 'txn_900003', 'txn_900002', 'txn_900001']],
+    ['cardholderId', `cardholderId=${F.approved}`, ['txn_900010', 'txn_900004', 'txn_900006', 'txn_900005', 'txn_900003', 'txn_900002', 'txn_900001']],
+    ['after (inclusive) and before (exclusive)', () => `after=${S() + DAY}&before=${S() + 2 * DAY}`, ['txn_900006', 'txn_900005', 'txn_900003']],
+    ['a card and a time window', () => `cardId=${C.active}&after=${S() + 3600}&before=${S() + 3 * DAY}`, ['txn_900004', 'txn_900003', 'txn_900002']],
+    ['paging', `limit=3&offset=3`, ['txn_900004', 'txn_900006', 'txn_900005']],
+    ['an unknown card (an empty page, not 404)', `cardId=999999`, []],
+    ['another program\'s card', `cardId=${C.otherProgram}`, []],
+  ])('filters by %s', async (_name, query: string | (() => string), expected) => {
+    const res = await api().get(`/v2/cards/transactions?${typeof query === 'function' ? query() : query}`);
     expect(res.status).toBe(200);
     expect(ids(res.body.items)).toEqual(expected);
   });
 
   it('keeps programs apart', async () => {
-    const res = await apiClient(mock(), { programId: 3 }).get(`/v2/cards/transactions?${ALL}`);
+    const res = await apiClient(mock(), { programId: 3 }).get(`/v2/cards/transactions`);
     expect(ids(res.body.items)).toEqual(['txn_900008']);
     expect(res.body.items[0]).toMatchObject({ currency: 2, merchantCurrency: 'GBP' });
   });
@@ -79,24 +83,24 @@ describe('card transactions', () => {
 
 describe('fees', () => {
   it('lists fees newest first, each linked to a transaction of the same card by authRefNum', async () => {
-    const fees = (await api().get(`/v2/cards/fees?${ALL}`)).body;
+    const fees = (await api().get(`/v2/cards/fees`)).body;
     expect(fees).toMatchObject({ status: 'success', total: 2 });
     expect(fees.items).toEqual([
-      { cardId: C.activatedPhysical, cardholderId: F.approved, authRefNum: '000000900006', feeType: 'atm', amount: '3.00', merchantAmount: '100.00', dateCreated: new Date((S + DAY + 9000) * 1000).toISOString() },
-      { cardId: C.active, cardholderId: F.approved, authRefNum: '000000900002', feeType: 'fx', amount: '1.60', merchantAmount: '80.00', dateCreated: new Date((S + 3600) * 1000).toISOString() },
+      { cardId: C.activatedPhysical, cardholderId: F.approved, authRefNum: '000000900006', feeType: 'atm', amount: '3.00', merchantAmount: '100.00', dateCreated: new Date((S() + DAY + 9000) * 1000).toISOString() },
+      { cardId: C.active, cardholderId: F.approved, authRefNum: '000000900002', feeType: 'fx', amount: '1.60', merchantAmount: '80.00', dateCreated: new Date((S() + 3600) * 1000).toISOString() },
     ]);
-    const txns = (await api().get(`/v2/cards/transactions?${ALL}`)).body.items;
+    const txns = (await api().get(`/v2/cards/transactions`)).body.items;
     for (const fee of fees.items) {
       expect(txns.filter((t: { authRefNum: string; cardId: number }) => t.authRefNum === fee.authRefNum && t.cardId === fee.cardId)).toHaveLength(1);
     }
   });
 
   it('filters fees like transactions', async () => {
-    expect((await api().get(`/v2/cards/fees?cardId=${C.active}&${ALL}`)).body.items.map((f: { feeType: string }) => f.feeType)).toEqual(['fx']);
-    expect((await api().get(`/v2/cards/fees?before=${S + 3600}&${ALL}`)).body.total).toBe(0);
-    expect((await api().get(`/v2/cards/fees?after=${S + 3600}&limit=1`)).body).toMatchObject({ total: 2, limit: 1, items: [expect.objectContaining({ feeType: 'atm' })] });
-    expect((await api().get(`/v2/cards/fees?cardholderId=${F.draft}&${ALL}`)).body.total).toBe(0);
-    expect((await apiClient(mock(), { programId: 3 }).get(`/v2/cards/fees?${ALL}`)).body.total).toBe(0);
+    expect((await api().get(`/v2/cards/fees?cardId=${C.active}`)).body.items.map((f: { feeType: string }) => f.feeType)).toEqual(['fx']);
+    expect((await api().get(`/v2/cards/fees?before=${S() + 3600}`)).body.total).toBe(0);
+    expect((await api().get(`/v2/cards/fees?after=${S() + 3600}&limit=1`)).body).toMatchObject({ total: 2, limit: 1, items: [expect.objectContaining({ feeType: 'atm' })] });
+    expect((await api().get(`/v2/cards/fees?cardholderId=${F.draft}`)).body.total).toBe(0);
+    expect((await apiClient(mock(), { programId: 3 }).get(`/v2/cards/fees`)).body.total).toBe(0);
   });
 });
 
@@ -124,11 +128,11 @@ describe('wallet transactions', () => {
     ['walletId of the receiving wallet', `walletId=${W.payroll}`, [5]],
     ['cardId (transfers to that card)', `cardId=${C.onHold}`, [7]],
     ['cardholderId (transfers to that cardholder\'s cards)', `cardholderId=${F.approved}`, [8, 6]],
-    ['after (inclusive)', `after=${X}`, [8, 7, 6, 5, 4]],
-    ['before (exclusive)', `before=${X}`, [2, 1]],
+    ['after (inclusive)', () => `after=${X()}`, [8, 7, 6, 5, 4]],
+    ['before (exclusive)', () => `before=${X()}`, [2, 1]],
     ['paging', 'limit=2&offset=1', [7, 6]],
-  ])('filters by %s', async (_name, query, expected) => {
-    expect(ids((await api().get(`/v2/wallets/transactions?${query}`)).body.items)).toEqual(expected);
+  ])('filters by %s', async (_name, query: string | (() => string), expected) => {
+    expect(ids((await api().get(`/v2/wallets/transactions?${typeof query === 'function' ? query() : query}`)).body.items)).toEqual(expected);
   });
 
   it('keeps programs apart', async () => {
@@ -156,7 +160,7 @@ describe('staging card spend', () => {
     expect(await balanceOf(C.activeSecond)).toMatchObject({ ledgerBalance: 50000, availableBalance: 48750 });
     const list = (await api().get('/v2/cards/transactions?limit=1')).body.items;
     expect(list).toEqual([res.body.transaction]);
-    expect((await api().get(`/v2/cards/fees?${ALL}`)).body.total).toBe(2);
+    expect((await api().get(`/v2/cards/fees`)).body.total).toBe(2);
   });
 
   it('charges an fx fee on a foreign-currency spend, linked by authRefNum and held with the amount', async () => {
@@ -177,12 +181,12 @@ describe('staging card spend', () => {
     ['above its limit', C.active, { amount: '2500.01' }, declineReasons.overLimit(250000)],
   ])('records a declined transaction for a card %s and moves no money', async (_name, cardId, body, reason) => {
     const before = await balanceOf(cardId);
-    const fees = (await api().get(`/v2/cards/fees?${ALL}`)).body.total;
+    const fees = (await api().get(`/v2/cards/fees`)).body.total;
     const res = await spend(cardId, body);
     expect(res.status).toBe(200);
     expect(res.body.transaction).toMatchObject({ cardId, status: 4, declineReason: reason });
     expect(await balanceOf(cardId)).toEqual(before);
-    expect((await api().get(`/v2/cards/fees?${ALL}`)).body.total).toBe(fees);
+    expect((await api().get(`/v2/cards/fees`)).body.total).toBe(fees);
     expect((await api().get(`/v2/cards/transactions?cardId=${cardId}&limit=1`)).body.items[0].transId).toBe(res.body.transaction.transId);
   });
 

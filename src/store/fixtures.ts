@@ -4,7 +4,8 @@ import type { FieldError } from '../http/errors.js';
 import { describeHazard, MAX_FILE_DEPTH, scanJson } from '../json-scan.js';
 import { fixturesDir } from '../paths.js';
 import { checkState, jsonErrorPlace } from './state-check.js';
-import type { State } from './state.js';
+import { placeFixtureHistory } from './fixture-dates.js';
+import type { State, StateFile } from './state.js';
 
 export class FixturesError extends Error {
   constructor(
@@ -26,12 +27,17 @@ export async function fixtureNames(): Promise<string[]> {
   return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
 }
 
+/** Whether a fixtures setting is a path to a file (only allowed at start) rather than the name of a set in fixtures/. */
+function isPath(nameOrPath: string, allowPath: boolean): boolean {
+  return allowPath && /[\\/]/.test(nameOrPath);
+}
+
 /**
  * The file a fixtures setting names. `allowPath`: the start-up setting (--fixtures / FIXTURES), which
  * may be a path to any JSON file; from the control plane only a name of a file in fixtures/ is taken.
  */
 async function fixturesFile(nameOrPath: string, allowPath: boolean): Promise<string> {
-  if (allowPath && /[\\/]/.test(nameOrPath)) return path.resolve(nameOrPath);
+  if (isPath(nameOrPath, allowPath)) return path.resolve(nameOrPath);
   const name = nameOrPath.replace(/\.json$/, '');
   if (!FIXTURES_NAME.test(name) || name.includes('..')) {
     throw new FixturesError(
@@ -48,9 +54,10 @@ async function fixturesFile(nameOrPath: string, allowPath: boolean): Promise<str
  * A fixture set by name (a file in fixtures/) or, with `allowPath`, by path to a JSON file, read anew
  * every call (a reset after editing the file loads the edit), checked like PUT /_mock/state, and
  * returned as a fresh copy. A data file (db.json) serves as fixtures too: its generation is dropped.
- * Errors never quote the file: it may be anything.
+ * Given `now` (the mock's clock, Unix seconds), a named set's history is placed in the week before it
+ * (placeFixtureHistory); a file given by path is taken as it is. Errors never quote the file: it may be anything.
  */
-export async function loadFixtures(nameOrPath: string, { allowPath = true } = {}): Promise<State> {
+export async function loadFixtures(nameOrPath: string, { allowPath = true, now }: { allowPath?: boolean; now?: number } = {}): Promise<State> {
   const file = await fixturesFile(nameOrPath, allowPath);
   let text: string;
   try {
@@ -80,5 +87,6 @@ export async function loadFixtures(nameOrPath: string, { allowPath = true } = {}
   if (problems.length) {
     throw new FixturesError(`Fixtures file ${file} is not a valid axys-mock state (checked as PUT /_mock/state checks an import): see errors[]. Nothing changed.`, 422, problems);
   }
+  if (now !== undefined && !isPath(nameOrPath, allowPath)) placeFixtureHistory(parsed as StateFile, now);
   return parsed as State;
 }
