@@ -37,7 +37,9 @@ export interface paths {
         /**
          * Back to the fixtures
          * @description Replaces the store with the fixtures (the configured `FIXTURES`, or the named fixture file);
-         *     clears faults, journal, clock offset and rate buckets. Unknown fixture name: 404.
+         *     clears faults, journal, clock offset and rate buckets. Unknown fixture name: 404. The history
+         *     of a set in fixtures/ is moved by whole weeks so that its newest record lies in the week
+         *     before the real time the clock returns to; a fixtures file given by path keeps its dates.
          */
         post: operations["resetMock"];
         delete?: never;
@@ -859,7 +861,8 @@ export interface paths {
          *     transactions, fees, wallet transactions, OTP listeners and idempotency records change: back to
          *     the configured fixtures' records of the program, or none for a program onboarded through
          *     `POST /_mock/programs`. Its settings, API keys, certificates and DNS records stay, and so does
-         *     every other program. Id sequences never move back.
+         *     every other program. Id sequences never move back. The records of a set in fixtures/ are dated
+         *     against the mock's clock as it stands (see POST /_mock/reset).
          */
         post: operations["resetProgram"];
         delete?: never;
