@@ -16,7 +16,8 @@ const figures = {};
 const TARGET_MS = 50;
 
 async function call(base, method, p) {
-  const res = await fetch(`${base}${p}`, { method });
+  // a state-changing control request needs a JSON content type (the control plane's guard against web pages)
+  const res = await fetch(`${base}${p}`, { method, headers: { 'content-type': 'application/json' } });
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
   return res.json();
 }
