@@ -107,7 +107,7 @@ describe('certificate expiry reminders (30, 15, 5 days before notAfter)', () => 
 describe('GET /_mock/clock/pending', () => {
   it('lists the timed events in due order, and the next advance applies exactly the ones it passes', async () => {
     const rx = await receiver();
-    const mock = await startMock({ depositClearingSeconds: 3600 });
+    const mock = await startMock({ depositClearingSeconds: 3600, validateResponses: true });
     try {
       const control = () => controlClient(mock);
       const api = apiClient(mock);

@@ -1359,21 +1359,66 @@ export interface components {
             /** @enum {string} */
             reply: "confirm" | "reject";
         };
-        PendingEvent: {
+        /** @description one timed event ahead of the mock's clock; `kind` says which fields it has */
+        PendingEvent: components["schemas"]["PendingDepositClears"] | components["schemas"]["PendingOtpExpiry"] | components["schemas"]["PendingCertificateReminder"] | components["schemas"]["PendingCertificateExpiry"] | components["schemas"]["PendingKycOutcome"] | components["schemas"]["PendingFaultExpiry"];
+        /** @description a deposit becomes available */
+        PendingDepositClears: {
             /** @description Unix seconds on the mock's clock */
             dueAt: number;
             /** @enum {string} */
-            kind: "deposit.clears" | "otp.code_expires" | "otp.listener_expires" | "certificate.reminder" | "certificate.expires" | "kyc.outcome" | "fault.expires";
+            kind: "deposit.clears";
+            programId: number;
+            depositId: number;
+        };
+        /** @description an OTP listener's code, or the listener itself, expires */
+        PendingOtpExpiry: {
+            /** @description Unix seconds on the mock's clock */
+            dueAt: number;
+            /** @enum {string} */
+            kind: "otp.code_expires" | "otp.listener_expires";
+            programId: number;
+            token: string;
+        };
+        /** @description a certificate expiry reminder is due */
+        PendingCertificateReminder: {
+            /** @description Unix seconds on the mock's clock */
+            dueAt: number;
+            /** @enum {string} */
+            kind: "certificate.reminder";
+            programId: number;
+            serial: string;
+            /** @enum {integer} */
+            daysLeft: 30 | 15 | 5;
+        };
+        /** @description a client certificate reaches its notAfter */
+        PendingCertificateExpiry: {
+            /** @description Unix seconds on the mock's clock */
+            dueAt: number;
+            /** @enum {string} */
+            kind: "certificate.expires";
+            programId: number;
+            serial: string;
+        };
+        /** @description an emulated KYC review outcome lands */
+        PendingKycOutcome: {
+            /** @description Unix seconds on the mock's clock */
+            dueAt: number;
+            /** @enum {string} */
+            kind: "kyc.outcome";
+            programId: number;
+            cardholderId: number;
+            /** @enum {integer} */
+            status: 1 | 2 | 6 | 7;
+        };
+        /** @description a fault rule with a ttl expires */
+        PendingFaultExpiry: {
+            /** @description Unix seconds on the mock's clock */
+            dueAt: number;
+            /** @enum {string} */
+            kind: "fault.expires";
+            /** @description the program the rule matches; null for a rule on every program */
             programId: number | null;
-            depositId?: number;
-            token?: string;
-            serial?: string;
-            /** @enum {integer} */
-            daysLeft?: 30 | 15 | 5;
-            cardholderId?: number;
-            /** @enum {integer} */
-            status?: 1 | 2 | 6 | 7;
-            faultId?: string;
+            faultId: string;
         };
         PendingEvents: {
             now: number;

@@ -1,16 +1,12 @@
 import type { ClientCertificateTimes } from '../certificates.js';
+import type { components } from '../generated/control.js';
 import type { State } from '../store/state.js';
 
 export const REMINDER_DAYS = [30, 15, 5] as const;
 const DAY = 86_400;
 
-export type PendingEvent =
-  | { dueAt: number; kind: 'deposit.clears'; programId: number; depositId: number }
-  | { dueAt: number; kind: 'otp.code_expires' | 'otp.listener_expires'; programId: number; token: string }
-  | { dueAt: number; kind: 'certificate.reminder'; programId: number; serial: string; daysLeft: 30 | 15 | 5 }
-  | { dueAt: number; kind: 'certificate.expires'; programId: number; serial: string }
-  | { dueAt: number; kind: 'kyc.outcome'; programId: number; cardholderId: number; status: 1 | 2 | 6 | 7 }
-  | { dueAt: number; kind: 'fault.expires'; programId: number | null; faultId: string };
+/** A timed event ahead of the clock, as GET /_mock/clock/pending lists it (openapi/control.yaml `PendingEvent`). */
+export type PendingEvent = components['schemas']['PendingEvent'];
 
 /** Ties at the same second are applied in this order. */
 const KIND_ORDER: Record<PendingEvent['kind'], number> = {
