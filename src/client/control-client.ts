@@ -1,4 +1,4 @@
-import type { components } from '../generated/control.js';
+import type { components, operations } from '../generated/control.js';
 import type { FaultRuleInput } from '../faults/types.js';
 import type { State } from '../store/state.js';
 
@@ -15,14 +15,8 @@ export type Snapshot = Schemas['Snapshot'];
 /** The mock's clock: `now` in Unix seconds. */
 export type ClockReading = Schemas['ClockState'];
 
-export interface JournalFilter {
-  method?: string;
-  path?: string;
-  status?: number;
-  programId?: number;
-  decision?: Schemas['Decision'];
-  limit?: number;
-}
+/** The filters of `GET /_mock/requests` (openapi/control.yaml `listRequests`). */
+export type JournalFilter = NonNullable<operations['listRequests']['parameters']['query']>;
 
 /** A control call answered with a non-2xx status; `body` is the mock's error body. */
 export class ControlError extends Error {

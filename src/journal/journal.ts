@@ -1,4 +1,4 @@
-import type { components } from '../generated/control.js';
+import type { components, operations } from '../generated/control.js';
 import type { Decision } from '../http/context.js';
 
 export type { Decision };
@@ -17,18 +17,12 @@ export type JournalEntry = Schemas['JournalEntryWithMessages'];
 /** An entry without headers and bodies: what lists and the live stream carry. */
 export type JournalSummary = Omit<JournalEntry, 'request' | 'response'>;
 
-export interface JournalQuery {
-  method?: string;
-  /** a concrete path or a spec template (`/v2/cards/{cardId}`) */
-  path?: string;
-  status?: number;
-  programId?: number;
-  decision?: string;
-  operationId?: string;
-  /** entries newer than this id (what a live view polls with) */
-  after?: string;
-  limit?: number;
-}
+/**
+ * The filters of GET /_mock/requests (and its stream and HAR export), from openapi/control.yaml: `path`
+ * is a concrete path or a spec template (`/v2/cards/{cardId}`), `after` keeps entries newer than that
+ * id (what a live view polls with).
+ */
+export type JournalQuery = NonNullable<operations['listRequests']['parameters']['query']>;
 
 export interface JournalLimits {
   maxEntries: number;
