@@ -26,6 +26,17 @@ describe('health and reset', () => {
     expect(res.body).toMatchObject({ status: 'ok', version: expect.any(String) });
   });
 
+  it('a method the path does not have is a 405 naming the methods in Allow; HEAD answers the GET\'s headers without a body', async () => {
+    const wrong = await control().delete('/_mock/health');
+    expect(wrong.status).toBe(405);
+    expect(wrong.body).toEqual({ status: 'error', message: messages.methodNotAllowed('DELETE', '/_mock/health') });
+    expect(wrong.headers.allow).toBe('GET, HEAD');
+    const head = await control().call('HEAD', '/_mock/health');
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
+    expect(head.headers['content-type']).toMatch(/^application\/json/);
+  });
+
   it('reset brings back the fixtures and clears the journal', async () => {
     await apiClient(mock()).post('/v2/cardholders', { firstName: 'x' });
     expect((await control().get('/_mock/requests')).body.total).toBeGreaterThan(0);
