@@ -122,22 +122,27 @@ describe('fixture dates: something still to come stays to come', () => {
   deposit.clearsAt = rawNewest + 3 * DAY;
   deposit.cleared = false;
   card.availableBalance -= deposit.amount;
+  // and an OTP listener subscribed at the fixture's moment, for 10 minutes
+  const listener = { token: 'otp-fixture-dates', programId: 1, cardId: 20001, cardholderId: 10001, webhookUrl: null, createdAt: rawNewest, expiresAt: rawNewest + 600, code: null, codeExpiresAt: null, unsubscribed: false };
+  raw.otpListeners = [listener];
   afterAll(() => rm(file, { force: true }));
 
-  it('a pending deposit of a shipped set clears after now, on its weekday and time, and then credits the card', async () => {
+  it('a pending deposit and a live OTP listener of a shipped set stay to come: after now, on their weekday and time; the deposit then credits the card', async () => {
     await writeFile(file, JSON.stringify(raw));
     // where the clearing lands: moved like the history, one week further when that would be past already
-    const expected = (now: number) => {
-      const moved = deposit.clearsAt + weeksShift(now);
-      return moved > now ? moved : moved + WEEK;
-    };
-    const clearsAt = await resetPlaced(mock(), name, expected);
+    const toCome = (t: number, now: number) => (t + weeksShift(now) > now ? t + weeksShift(now) : t + weeksShift(now) + WEEK);
+    const expected = (now: number) => ({ clearsAt: toCome(deposit.clearsAt, now), expiresAt: toCome(listener.expiresAt, now), createdAt: listener.createdAt + weeksShift(now) });
+    const { clearsAt, ...otp } = await resetPlaced(mock(), name, expected);
     await rm(file, { force: true });
     const now = (await control().get('/_mock/clock')).body.now;
     expect(clearsAt).toBeGreaterThan(now);
     expect(new Date(clearsAt * 1000).getUTCDay()).toBe(1);
     const pending = (await control().get('/_mock/clock/pending')).body.items;
     expect(pending).toContainEqual(expect.objectContaining({ kind: 'deposit.clears', depositId: 50004, dueAt: clearsAt }));
+    // the listener is still live (expiring on its weekday and time of day after now), created with the history
+    expect(otp.expiresAt).toBeGreaterThan(now);
+    expect(pending).toContainEqual(expect.objectContaining({ kind: 'otp.listener_expires', token: listener.token, dueAt: otp.expiresAt }));
+    expect((await control().get('/_mock/state')).body.otpListeners).toEqual([{ ...listener, createdAt: otp.createdAt, expiresAt: otp.expiresAt }]);
     const balance = async () => (await api().get('/v2/cards/20007/balance')).body;
     expect((await balance()).availableBalance).toBe(card.availableBalance);
 
@@ -145,5 +150,25 @@ describe('fixture dates: something still to come stays to come', () => {
     expect((await balance()).availableBalance).toBe(card.availableBalance);
     expect((await control().post('/_mock/clock/advance', { seconds: 1 })).status).toBe(200);
     expect((await balance()).availableBalance).toBe(card.availableBalance + deposit.amount);
+  });
+  it('on a frozen clock: a clearing the move would put in the past moves one week further, one still ahead does not', async () => {
+    await writeFile(file, JSON.stringify(raw));
+    const own = await startMock({ fixtures: name });
+    try {
+      // Tuesday and Saturday 12:00 UTC; the clearing is on a Monday 19:50, the newest record on a Friday 19:50
+      for (const [now, extraWeek] of [[Date.UTC(2027, 2, 9, 12) / 1000, WEEK], [Date.UTC(2027, 2, 13, 12) / 1000, 0]] as const) {
+        expect((await controlClient(own).put('/_mock/clock', { frozen: true, now })).status).toBe(200);
+        expect((await controlClient(own).post('/_mock/programs/1/reset')).status).toBe(200);
+        const state = (await controlClient(own).get('/_mock/state')).body;
+        const placed = state.deposits.find((d: { depositId: number }) => d.depositId === 50004);
+        expect(placed, new Date(now * 1000).toISOString()).toMatchObject({ cleared: false, clearsAt: deposit.clearsAt + weeksShift(now) + extraWeek });
+        expect(placed.clearsAt).toBeGreaterThan(now);
+        expect(placed.clearsAt).toBeLessThanOrEqual(now + WEEK);
+        expect(state.otpListeners).toEqual([{ ...listener, createdAt: listener.createdAt + weeksShift(now), expiresAt: listener.expiresAt + weeksShift(now) + WEEK }]);
+      }
+    } finally {
+      await own.close();
+      await rm(file, { force: true });
+    }
   });
 });
