@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { Clock } from './clock.js';
+import type { components } from './generated/control.js';
 import { ApiError, notFound } from './http/errors.js';
 import type { State } from './store/state.js';
 import { canonicalSerial, ClientCertificateGate, issueClientCertificate } from './tls/index.js';
@@ -21,15 +22,8 @@ export interface ClientCertificateTimes {
   issuedAt: number;
 }
 
-export interface CertificateListItem {
-  serial: string;
-  programId: number;
-  domains: string[];
-  notBefore: string;
-  notAfter: string;
-  source: 'fixture' | 'issued';
-  revoked: boolean;
-}
+/** A certificate as GET /_mock/certificates lists it (openapi/control.yaml `Certificate`). */
+export type CertificateListItem = components['schemas']['Certificate'];
 
 /** Backdated a little so a client whose clock is slightly behind the mock's does not see a fresh certificate as not yet valid. */
 const CLOCK_SKEW_MS = 5 * 60_000;
