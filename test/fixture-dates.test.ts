@@ -91,6 +91,27 @@ describe('fixture dates', () => {
     expect(res.body.items.map((c: { cardholderId: number }) => c.cardholderId)).toEqual([10004, 10005, 10006]);
   });
 
+  it('a data file is seeded with the placed history at its first start; a restart reads the same dates back', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-fixture-dates-'));
+    const dataFile = path.join(dir, 'db.json');
+    try {
+      const before = Math.floor(Date.now() / 1000);
+      const first = await startMock({ dataFile });
+      const after = Math.floor(Date.now() / 1000);
+      const seeded = listed((await apiClient(first).get('/v2/cards/transactions')).body.items);
+      expect([program1Transactions(weeksShift(before)), program1Transactions(weeksShift(after))]).toContainEqual(seeded);
+      await first.close();
+      const again = await startMock({ dataFile });
+      try {
+        expect(listed((await apiClient(again).get('/v2/cards/transactions')).body.items)).toEqual(seeded);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a fixtures file given by path is taken as it is, and so is an import', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'axys-fixture-dates-'));
     const file = path.join(dir, 'as-is.json');
