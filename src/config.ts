@@ -102,7 +102,8 @@ Usage: axys-mock [options]            (every option also reads the environment v
                         (it always does to localhost, IP addresses and dotless
                         names such as a compose service; "*" = any; any with a token)
   --log-level <l>       silent | info | debug                      [LOG_LEVEL, default info]
-                        info: one line per request; debug: also headers and the gateway's steps
+                        info: the banner and one line per request; debug: also the
+                        request id, caller address and reason
   --log-format <f>      text | json                                [LOG_FORMAT, default text]
   --ready-file <path>   write the ready JSON there once listening  [READY_FILE]
   --print-ready-json    print the ready JSON instead of the banner
