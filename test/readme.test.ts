@@ -20,7 +20,7 @@ function blocks(title: string): string[] {
 }
 
 /** What a shell prints when a pasted block does not work in it (curl's own timeouts and resets are part of the drills). */
-const BROKEN = /command not found|parse error|syntax error|no matches found|bad pattern|bad substitution|unknown option|is unknown|Could not resolve host|URL rejected|unmatched|no such file or directory: #|curl: \(2\)|curl: \(3\)|curl: \(58\)|curl: \(77\)/i;
+const BROKEN = /command not found|parse error|syntax error|no matches found|bad pattern|bad substitution|unknown option|: is unknown|Could not resolve host|URL rejected|unmatched|no such file or directory: #|curl: \(2\)|curl: \(3\)|curl: \(58\)|curl: \(77\)/i;
 
 let dir: string;
 let mock: RunningMock;
@@ -62,7 +62,29 @@ describe.each(['bash', 'zsh'] as const)('README blocks pasted into %s', { timeou
     expect(storm).toBe(documented);
     expect(out).toContain('"fault":"lost-deposit"');
     expect(out).toMatch(/Idempotent-Replayed: true/i);
-    expect(out).toMatch(/^\s+\d+ 429 remaining=0 retry-after=1$/m);
+    // drill 3 as documented: 200s and 429s only (3 and 7 on an idle machine; the bucket refills 2 a second
+    // while the ten are under way), then 200 a second later: no rule of an earlier drill left to answer it
+    const burst = (status: string) => [...out.matchAll(new RegExp(`\\s(\\d+) (${status}) remaining=\\d+ retry-after=\\d*$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    expect(burst('[0-9]{3}')).toBe(10);
+    expect(burst('200')).toBeGreaterThanOrEqual(3);
+    expect(burst('429')).toBeGreaterThanOrEqual(1);
+    expect(burst('200') + burst('429')).toBe(10);
+    expect(out).toMatch(/^\s+7 429 remaining=0 retry-after=1$/m);
+    const afterBurst = out.slice(out.search(/7 429 remaining=0 retry-after=1/));
+    expect(afterBurst).toMatch(/^[^\n]*\n(?:[^\n]*\r)?\s*200\s*\n/);
+    // drill 6: the errors page's statuses, each with its cause
+    // no client certificate: the handshake is refused, no HTTP answer (curl sees an empty reply or a reset, as timing has it)
+    const errorsDrill = out.slice(out.indexOf(`=== block ${drills.length - 1}`));
+    expect(errorsDrill.slice(0, errorsDrill.indexOf('Invalid or missing API key'))).not.toContain('"status":"success"');
+    expect(['52', '56']).toContain([...out.matchAll(/curl: \((\d+)\)/g)].at(-1)?.[1]);
+    expect(out).toMatch(/as your client certificate"\} 401$/m);
+    expect(out.match(/"No authorized IPs configured"\} 403$/gm)).toHaveLength(2);
+    expect(out).toContain('"decision":"fcrdns_failed"');
+    expect(out).toContain('"decision":"ip_not_allowlisted"');
+    expect(out).toMatch(/requires an Approved cardholder \(status 1\)\."\} 403$/m);
+    expect(out).toMatch(/are compliance-locked\..*"\} 409$/m);
+    expect(out).toMatch(/"status":"pending","code":null,"expiresAt":null\} 200$/m);
+    expect(out).toMatch(/not found: it is unknown, unsubscribed or expired.*"\} 404$/m);
   });
 
   it('the control-plane and coverage blocks run as written', async () => {
@@ -73,5 +95,30 @@ describe.each(['bash', 'zsh'] as const)('README blocks pasted into %s', { timeou
     expect(out).toMatch(/"programId":4,"apiKey":"axys_stg_/);
     expect(out).toContain('# axys-mock coverage');
     expect(await readFile(path.join(dir, 'axys-coverage.xml'), 'utf8')).toMatch(/^<\?xml/);
+    // the webhook sink block: a listener pointed at the sink, a challenge reaching it, the sink holding the body
+    expect(out).toMatch(/"status":"success","cardId":20001,"code":"\d{6}","expiresAt":\d+,"listeners":1/);
+    await expect.poll(async () => JSON.stringify(await (await fetch(`${mock.controlUrl}/_mock/webhook-sink?name=otp`)).json()), { timeout: 10_000 })
+      .toContain('"text":"{\\"cardId\\":20001}"');
+  });
+
+  it('the journal block runs as written: summaries, one entry by its id, the HAR export', async () => {
+    await mock.reset();
+    expect((await mock.fetch('/v2/cards/20001')).status).toBe(200);
+    const { out } = await paste(shell, blocks('Dashboard').join('\n'));
+    expect(out).not.toMatch(BROKEN);
+    expect(out).toContain('"operation":{"operationId":"getCard"');
+    // the one entry, with its request and response
+    expect(out).toMatch(/"request":\{"headers":\[/);
+    expect(JSON.parse(await readFile(path.join(dir, 'journal.har'), 'utf8')).log.version).toBe('1.2');
+  });
+
+  it("the staging-over-time block runs as written", async () => {
+    await mock.reset();
+    const { out } = await paste(shell, blocks("Staging over time (the mock's clock)").join('\n'));
+    expect(out).not.toMatch(BROKEN);
+    expect(out).toContain('"reminderUrl":"http://127.0.0.1:9000/reminders"');
+    expect(out).toContain('"emulation":{"seed":42,');
+    expect(out).toContain('"kind":"certificate.reminder"');
+    expect(out).toContain('"offsetSeconds":2592000');
   });
 });
