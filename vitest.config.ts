@@ -24,6 +24,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...isolated],
           isolate: false,
+          // compiles src/ once for the tests that start the CLI as its own process
+          globalSetup: ['test/global-setup.ts'],
         },
       },
       { extends: true, test: { name: 'isolated', include: isolated } },

@@ -3,18 +3,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../src/client/tls-clients.js';
 import type { ReadyInfo } from '../src/ready.js';
 import { fixtureKeys } from './helpers/data.js';
-import { runMockToExit, spawnMock } from './helpers/process.js';
+import { builtCli, runMockToExit, spawnMock } from './helpers/process.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
-const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const main = path.join(root, 'src/main.ts');
 
 let dir: string;
 beforeAll(async () => {
@@ -27,7 +25,7 @@ afterAll(async () => {
 /** The CLI with exactly these arguments (no --port 0 added), to completion. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, env: { ...process.env, ...env }, timeout: 170_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...builtCli, ...args], { cwd: dir, env: { ...process.env, ...env }, timeout: 170_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -105,7 +103,8 @@ describe('what a person types first', slow, () => {
 
 describe('the request log', slow, () => {
   it('info: one line per request with method, path, status, decision, program, ms and fault; a refusal says what to change', async () => {
-    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir);
+    // this one from source through tsx, as the README's quick start (`npm start`) runs it
+    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir, { fromSource: true });
     try {
       const certs = path.join(dir, 'certs');
       const tls = ['--cacert', `${certs}/ca.pem`, '--cert', `${certs}/clients/1.pem`, '--key', `${certs}/clients/1-key.pem`];

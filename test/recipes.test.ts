@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtCli } from './helpers/process.js';
 
 // The README's test-suite recipes for other languages, taken from the README as written (not copies),
 // each run through `axys-mock exec` against a real mock: the pytest fixture, the JUnit 5 extension
@@ -12,8 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // .ci/run installs what they need from Debian (python3-pytest, junit5, golang-go).
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const readme = await readFile(path.join(root, 'README.md'), 'utf8');
-const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const main = path.join(root, 'src/main.ts');
 const JUNIT = '/usr/share/java/junit-platform-console-standalone.jar';
 
 /** The first ```lang block after `marker` in the README. */
@@ -32,7 +31,7 @@ interface Run {
 
 /** `axys-mock exec [--certs-dir <own>] -- <command>` in `cwd`, to completion. */
 function exec(cwd: string, command: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const args = ['--import', tsx, main, 'exec', '--certs-dir', path.join(cwd, 'certs'), '--', ...command];
+  const args = [...builtCli, 'exec', '--certs-dir', path.join(cwd, 'certs'), '--', ...command];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd, env: { ...process.env, ...env }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}\n${stderr}` });

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** tsx's loader by absolute path, so the CLI can run from any working directory */
-const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const cli = (args: string[]) => ['--import', tsxLoader, path.join(root, 'src/main.ts'), '--port', '0', '--control-port', '0', ...args];
+/** `node <these> args...` runs the CLI compiled once by test/global-setup.ts, as `node dist/main.js` would */
+export const builtCli = [path.join(root, '.test-build/main.js')];
+/** `node <these> args...` runs the CLI from source as `npm start` does: tsx's loader by absolute path, so from any working directory */
+export const tsxCli = ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/main.ts')];
+const cli = (args: string[], runner = builtCli) => [...runner, '--port', '0', '--control-port', '0', ...args];
 
 export interface MockProcess {
   child: ChildProcess;
@@ -15,9 +17,10 @@ export interface MockProcess {
   curl: string;
 }
 
-/** Starts the CLI as a user would (`node --import tsx src/main.ts ...`) and waits for its banner; `openFiles`: under `ulimit -n`. */
-export function spawnMock(args: string[], cwd: string, { openFiles }: { openFiles?: number } = {}): Promise<MockProcess> {
-  const [command, argv] = openFiles === undefined ? [process.execPath, cli(args)] : ['bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...cli(args)]];
+/** Starts the CLI as a user would (`node dist/main.js ...`, compiled by test/global-setup.ts) and waits for its banner; `openFiles`: under `ulimit -n`; `fromSource`: through tsx, as `npm start` does. */
+export function spawnMock(args: string[], cwd: string, { openFiles, fromSource = false }: { openFiles?: number; fromSource?: boolean } = {}): Promise<MockProcess> {
+  const argv0 = cli(args, fromSource ? tsxCli : builtCli);
+  const [command, argv] = openFiles === undefined ? [process.execPath, argv0] : ['bash', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...argv0]];
   const child = spawn(command, argv, {
     cwd,
     env: { ...process.env, NODE_ENV: 'production' },
