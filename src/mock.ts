@@ -283,7 +283,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   listeners.push({ host: config.host, port: apiPort }, { host: config.host, port: controlPort });
 
   const program = defaultProgram(fixtures, certs);
-  const dispatcher = program && createDispatcher(program.tls);
+  // created on first use: undici costs ~66 ms to import, and many embedders only use agent or tls
+  let dispatcher: FetchDispatcher | undefined;
+  const programDispatcher = (): FetchDispatcher | undefined => (program ? (dispatcher ??= createDispatcher(program.tls)) : undefined);
   const agent = program && createHttpsAgent(program.tls);
   const unavailable = (): never => {
     throw new Error(`startMock: the fixtures "${config.fixtures}" have no program with a client certificate and an API key, so programId, apiKey, tls, dispatcher and agent are unavailable`);
@@ -334,12 +336,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       return program?.tls ?? unavailable();
     },
     get dispatcher() {
-      return dispatcher ?? unavailable();
+      return programDispatcher() ?? unavailable();
     },
     get agent() {
       return agent ?? unavailable();
     },
     fetch: (target, init = {}) => {
+      const dispatcher = programDispatcher();
       if (!program || !dispatcher) return unavailable();
       const headers = new Headers(init.headers);
       if (!headers.has('x-api-key')) headers.set('x-api-key', program.apiKey);
