@@ -1,11 +1,12 @@
 import { isIp } from '../net/ip.js';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import type { ClientIdentity, IssuedCertificate, PemPair } from './types.js';
 import { canonicalSerial, randomSerial } from './serial.js';
 import {
   generateEcKeyPair,
   importSigningKey,
+  loadX509,
   privateKeyToPem,
   tlsStats,
   type CryptoKey,
@@ -17,7 +18,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 type GeneralName = { type: 'dns' | 'ip'; value: string };
 type JsonName = Array<Record<string, string[]>>;
-type PublicKeyInput = CryptoKey | x509.PublicKey;
+type PublicKeyInput = CryptoKey | X509.PublicKey;
 
 function sanNames(names: string[]): GeneralName[] {
   const seen = new Set<string>();
@@ -31,7 +32,7 @@ function sanNames(names: string[]): GeneralName[] {
   return out;
 }
 
-function toIssued(cert: x509.X509Certificate, keyPem?: string): IssuedCertificate {
+function toIssued(cert: X509.X509Certificate, keyPem?: string): IssuedCertificate {
   const issued: IssuedCertificate = {
     serial: canonicalSerial(cert.serialNumber),
     certPem: cert.toString('pem') + '\n',
@@ -47,19 +48,20 @@ interface LeafParams {
   subject: string | JsonName;
   publicKey: PublicKeyInput;
   san: GeneralName[];
-  usage: x509.ExtendedKeyUsage;
+  usage: X509.ExtendedKeyUsage;
   notBefore: Date;
   notAfter: Date;
   rsaKey: boolean;
 }
 
-async function signLeaf(p: LeafParams): Promise<x509.X509Certificate> {
+async function signLeaf(p: LeafParams): Promise<X509.X509Certificate> {
+  const x509 = await loadX509();
   const caCert = new x509.X509Certificate(p.ca.certPem);
   const signer = await importSigningKey(p.ca.keyPem);
   const keyUsage = p.rsaKey
     ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
     : x509.KeyUsageFlags.digitalSignature;
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(keyUsage, true),
     new x509.ExtendedKeyUsageExtension([p.usage]),
@@ -136,6 +138,7 @@ export async function createServerCertificate(
   const notBefore = new Date(Date.now() - CLOCK_SKEW_MS);
   const notAfter = new Date(notBefore.getTime() + validDays * DAY_MS);
   if (!isEcP256(ca.keyPem)) {
+    const x509 = await loadX509();
     const keys = await generateEcKeyPair();
     const cert = await signLeaf({
       ca, subject: [{ CN: [cn] }, { O: ['axys-mock'] }], publicKey: keys.publicKey, san,
@@ -202,6 +205,7 @@ export async function issueClientCertificate(
   const validDays = options.validDays ?? 90;
   const notBefore = options.notBefore ?? new Date(Date.now() - CLOCK_SKEW_MS);
   const notAfter = new Date(notBefore.getTime() + validDays * DAY_MS);
+  const x509 = await loadX509();
 
   if (options.csrPem !== undefined) {
     const csr = new x509.Pkcs10CertificateRequest(options.csrPem);

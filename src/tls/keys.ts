@@ -1,7 +1,17 @@
 import { createPrivateKey, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto);
+let x509Module: Promise<typeof X509> | undefined;
+/**
+ * @peculiar/x509, imported on the first issuance (it costs ~88 ms of import): a start that finds
+ * current certificates on disk never loads it; reading certificates is node:crypto's X509Certificate.
+ */
+export function loadX509(): Promise<typeof X509> {
+  return (x509Module ??= import('@peculiar/x509').then((x509) => {
+    x509.cryptoProvider.set(webcrypto);
+    return x509;
+  }));
+}
 
 export type CryptoKey = webcrypto.CryptoKey;
 export type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -26,6 +36,7 @@ export async function generateEcKeyPair(): Promise<CryptoKeyPair> {
 
 export async function privateKeyToPem(key: CryptoKey): Promise<string> {
   const der = await subtle.exportKey('pkcs8', key);
+  const x509 = await loadX509();
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
