@@ -1,4 +1,4 @@
-import { ApiError, notFound } from '../http/errors.js';
+import { errorTemplate, notFound } from '../http/errors.js';
 import { nextId, type Card, type CardTransaction, type CardTransactionStatus, type State } from '../store/state.js';
 import { checkCredit, minorToDecimal } from './amounts.js';
 import { findCard } from './cards.js';
@@ -26,6 +26,14 @@ export const lifecycleMessages = {
     `At most ${minorToDecimal(left)} of ${t.transId} is left to refund: nothing changed. Send a smaller amount (or none, to refund the rest).`,
 };
 
+/** Each status paired with its message; raised as `throw lifecycleErrors.x(...)`. */
+const lifecycleErrors = {
+  notAllowed: errorTemplate(409, lifecycleMessages.notAllowed),
+  notRefundable: errorTemplate(409, lifecycleMessages.notRefundable),
+  clearAboveAvailable: errorTemplate(422, lifecycleMessages.clearAboveAvailable),
+  refundTooLarge: errorTemplate(422, lifecycleMessages.refundTooLarge),
+} as const;
+
 /** What a transaction holds against its card's available balance. */
 export function heldBy(t: CardTransaction): number {
   return t.status === TxnStatus.Pending || t.status === TxnStatus.Cleared ? t.amount + t.fee : 0;
@@ -40,7 +48,7 @@ export function findTransaction(state: State, programId: number, transId: string
 const HELD: CardTransactionStatus[] = [TxnStatus.Pending, TxnStatus.Cleared];
 
 function requireStatus(t: CardTransaction, action: string, allowed: CardTransactionStatus[]): void {
-  if (!allowed.includes(t.status)) throw new ApiError(409, lifecycleMessages.notAllowed(t, action, allowed));
+  if (!allowed.includes(t.status)) throw lifecycleErrors.notAllowed(t, action, allowed);
 }
 
 /** The transaction and its card (the card may be in any state now: the network still settles). */
@@ -55,7 +63,7 @@ export function clearTransaction(state: State, programId: number, transId: strin
   requireStatus(t, 'clearing', [TxnStatus.Pending]);
   const amount = postedAmount ?? t.amount;
   if (amount - t.amount > card.availableBalance) {
-    throw new ApiError(422, lifecycleMessages.clearAboveAvailable(t, card, amount), [{ field: 'amount', message: `must be at most ${minorToDecimal(t.amount + card.availableBalance)}` }]);
+    throw lifecycleErrors.clearAboveAvailable(t, card, amount).withErrors([{ field: 'amount', message: `must be at most ${minorToDecimal(t.amount + card.availableBalance)}` }]);
   }
   card.availableBalance -= amount - t.amount;
   t.amount = amount;
@@ -123,12 +131,12 @@ function refundable(state: State, t: CardTransaction): number {
 /** On a 3 Completion: a new Refund (type 3, status 3) credits the card at once. */
 export function refundTransaction(state: State, programId: number, transId: string, requested: number | undefined, now: number): CardTransaction {
   const { t, card } = transactionAndCard(state, programId, transId);
-  if (t.type === TxnType.Refund) throw new ApiError(409, lifecycleMessages.notRefundable(t));
+  if (t.type === TxnType.Refund) throw lifecycleErrors.notRefundable(t);
   requireStatus(t, 'a refund', [TxnStatus.Completion]);
   const left = refundable(state, t);
   const amount = requested ?? left;
   if (amount > left || amount <= 0) {
-    throw new ApiError(422, lifecycleMessages.refundTooLarge(t, left), [{ field: 'amount', message: `must be at most ${minorToDecimal(left)}` }]);
+    throw lifecycleErrors.refundTooLarge(t, left).withErrors([{ field: 'amount', message: `must be at most ${minorToDecimal(left)}` }]);
   }
   checkCredit(card, `card ${card.cardId}`, amount, 'amount');
   const seq = nextId(state, 'transactions', 900001);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, notFound } from '../http/errors.js';
+import { errorTemplate, notFound } from '../http/errors.js';
 import { nextId, type Cardholder, type CardholderStatus, type Program, type State } from '../store/state.js';
 import { listed, type ListQuery, type Ordering } from './paging.js';
 import { emulateKycSubmit } from '../staging/emulation.js';
@@ -62,6 +62,19 @@ export const cardholderMessages = {
     `Cardholder ${c.cardholderId} is ${statusName[c.status]} (status ${c.status}): a KYC outcome can be forced only while Under Review (3). Call kyc-submit first.`,
 };
 
+/** Each status paired with its message; raised as `throw cardholderErrors.x(...)`. */
+const cardholderErrors = {
+  locked: errorTemplate(409, cardholderMessages.locked),
+  notSubmittable: errorTemplate(409, cardholderMessages.notSubmittable),
+  sumsub: errorTemplate(409, cardholderMessages.sumsub),
+  refreshNotAllowed: errorTemplate(409, cardholderMessages.refreshNotAllowed),
+  deleted: errorTemplate(409, cardholderMessages.deleted),
+  sumsubNotEnabled: errorTemplate(422, cardholderMessages.sumsubNotEnabled),
+  notApproved: errorTemplate(403, cardholderMessages.notApproved),
+  limitAboveProgram: errorTemplate(422, cardholderMessages.limitAboveProgram),
+  validateNotUnderReview: errorTemplate(409, cardholderMessages.validateNotUnderReview),
+} as const;
+
 /** The personal details as stored: the optional ones null when not sent (a full edit clears them too). */
 function personalDetails(input: CardholderInput) {
   return { ...input, adrLine2: input.adrLine2 ?? null, phoneNum: input.phoneNum ?? null };
@@ -81,7 +94,7 @@ export function findCardholder(state: State, programId: number, cardholderId: nu
 /** A cardholder about to change (or to get a card, a bank account, a listener): a deleted one is 409. */
 export function findLiveCardholder(state: State, programId: number, cardholderId: number, action: string): Cardholder {
   const c = findCardholder(state, programId, cardholderId);
-  if (c.status === CardholderState.Deleted) throw new ApiError(409, cardholderMessages.deleted(c, action));
+  if (c.status === CardholderState.Deleted) throw cardholderErrors.deleted(c, action);
   return c;
 }
 
@@ -100,14 +113,14 @@ function sumsubSetting(input: CardholderInput['sumsubEnabled'], program: Program
   if (input === undefined) return undefined;
   const value = input === true || input === 1 ? 1 : 0;
   if (value === 1 && !program.sumsubEnabled) {
-    throw new ApiError(422, cardholderMessages.sumsubNotEnabled(program), [{ field: 'sumsubEnabled', message: 'must be 0 on a program without SumSub' }]);
+    throw cardholderErrors.sumsubNotEnabled(program).withErrors([{ field: 'sumsubEnabled', message: 'must be 0 on a program without SumSub' }]);
   }
   return value;
 }
 
 function checkLimit(limit: number | undefined, program: Program): void {
   if (limit !== undefined && limit > program.transactionLimit) {
-    throw new ApiError(422, cardholderMessages.limitAboveProgram(limit, program), [
+    throw cardholderErrors.limitAboveProgram(limit, program).withErrors([
       { field: 'transactionLimit', message: `must be at most ${program.transactionLimit}` },
     ]);
   }
@@ -134,7 +147,7 @@ export function createCardholder(state: State, program: Program, input: Cardhold
 /** PUT /cardholders/{id}: replaces the personal details; only outside review and approval. */
 export function editCardholder(state: State, program: Program, cardholderId: number, input: CardholderInput, now: number): Cardholder {
   const c = findLiveCardholder(state, program.programId, cardholderId, 'a full edit');
-  if (!EDITABLE.has(c.status)) throw new ApiError(409, cardholderMessages.locked(c));
+  if (!EDITABLE.has(c.status)) throw cardholderErrors.locked(c);
   checkLimit(input.transactionLimit, program);
   const sumsubEnabled = sumsubSetting(input.sumsubEnabled, program) ?? c.sumsubEnabled;
   Object.assign(c, {
@@ -159,8 +172,8 @@ export function updateCardholderContact(state: State, program: Program, cardhold
 
 export function submitKyc(state: State, programId: number, cardholderId: number, now: number): Cardholder {
   const c = findLiveCardholder(state, programId, cardholderId, 'kyc-submit');
-  if (!SUBMITTABLE.has(c.status)) throw new ApiError(409, cardholderMessages.notSubmittable(c));
-  if (c.sumsubEnabled === 1) throw new ApiError(409, cardholderMessages.sumsub(c));
+  if (!SUBMITTABLE.has(c.status)) throw cardholderErrors.notSubmittable(c);
+  if (c.sumsubEnabled === 1) throw cardholderErrors.sumsub(c);
   c.status = CardholderState.UnderReview;
   c.applicationLink = applicationLink();
   c.updatedAt = now;
@@ -171,8 +184,8 @@ export function submitKyc(state: State, programId: number, cardholderId: number,
 /** In 3: a new link. In 2: the documented re-submission after a decline, a new link and status 3 (contract 8.11). */
 export function refreshKycUrl(state: State, programId: number, cardholderId: number, now: number): Cardholder {
   const c = findCardholder(state, programId, cardholderId);
-  if (c.status !== CardholderState.UnderReview && c.status !== CardholderState.ComplianceDecline) throw new ApiError(409, cardholderMessages.refreshNotAllowed(c));
-  if (c.sumsubEnabled === 1) throw new ApiError(409, cardholderMessages.sumsub(c));
+  if (c.status !== CardholderState.UnderReview && c.status !== CardholderState.ComplianceDecline) throw cardholderErrors.refreshNotAllowed(c);
+  if (c.sumsubEnabled === 1) throw cardholderErrors.sumsub(c);
   const resubmission = c.status === CardholderState.ComplianceDecline;
   c.status = CardholderState.UnderReview;
   c.applicationLink = applicationLink();
@@ -184,7 +197,7 @@ export function refreshKycUrl(state: State, programId: number, cardholderId: num
 /** Staging only: ends the review with pass (Approved) or fail (Compliance Decline). */
 export function forceKycOutcome(state: State, programId: number, cardholderId: number, result: 'pass' | 'fail', now: number): Cardholder {
   const c = findCardholder(state, programId, cardholderId);
-  if (c.status !== CardholderState.UnderReview) throw new ApiError(409, cardholderMessages.validateNotUnderReview(c));
+  if (c.status !== CardholderState.UnderReview) throw cardholderErrors.validateNotUnderReview(c);
   c.status = result === 'pass' ? CardholderState.Approved : CardholderState.ComplianceDecline;
   c.updatedAt = now;
   return c;
@@ -192,8 +205,8 @@ export function forceKycOutcome(state: State, programId: number, cardholderId: n
 
 /** Approved (1) only; a deleted cardholder is a state conflict (409), any other state a compliance restriction (403). */
 export function requireApproved(c: Cardholder, action: string): void {
-  if (c.status === CardholderState.Deleted) throw new ApiError(409, cardholderMessages.deleted(c, action));
-  if (c.status !== CardholderState.Approved) throw new ApiError(403, cardholderMessages.notApproved(c, action));
+  if (c.status === CardholderState.Deleted) throw cardholderErrors.deleted(c, action);
+  if (c.status !== CardholderState.Approved) throw cardholderErrors.notApproved(c, action);
 }
 
 export interface BankAccountInput {

@@ -1,4 +1,4 @@
-import { ApiError, notFound } from '../http/errors.js';
+import { errorTemplate, notFound } from '../http/errors.js';
 import { nextId, type Card, type Cardholder, type IssuerCardStatus, type Program, type State } from '../store/state.js';
 import { findCardholder, requireApproved } from './cardholders.js';
 import { expiryFrom, maskCardNumber, newCryptoAddresses, randomCvv, testCardNumber } from './card-numbers.js';
@@ -33,6 +33,18 @@ export const cardMessages = {
       ? `Card ${card.cardId} was not issued (cardStatus ${card.cardStatus}): it cannot receive funds.`
       : `${stateOf(card)}: a closed or pending card cannot receive funds. Fund an Active, On Hold or Not Activated card.`,
 };
+
+/** Each status paired with its message; raised as `throw cardErrors.x(...)`. */
+const cardErrors = {
+  notActivatable: errorTemplate(409, cardMessages.notActivatable),
+  statusNotChangeable: errorTemplate(409, cardMessages.statusNotChangeable),
+  pinNotChangeable: errorTemplate(409, cardMessages.pinNotChangeable),
+  detailsMismatch: errorTemplate(422, cardMessages.detailsMismatch),
+  oldPinWrong: errorTemplate(422, cardMessages.oldPinWrong),
+  designNotApproved: errorTemplate(422, cardMessages.designNotApproved),
+  limitAboveCardholder: errorTemplate(422, cardMessages.limitAboveCardholder),
+  notFundable: errorTemplate(409, cardMessages.notFundable),
+} as const;
 
 export interface CardIssueInput {
   nameOnCard?: string;
@@ -111,7 +123,7 @@ const adjustable = (card: Card) => card.issuerCardStatus === CardState.Active ||
 
 function checkCardLimit(limit: number | undefined, cardholder: Cardholder | undefined): void {
   if (limit !== undefined && cardholder && limit > cardholder.transactionLimit) {
-    throw new ApiError(422, cardMessages.limitAboveCardholder(limit, cardholder), [
+    throw cardErrors.limitAboveCardholder(limit, cardholder).withErrors([
       { field: 'transactionLimit', message: `must be at most ${cardholder.transactionLimit}` },
     ]);
   }
@@ -122,7 +134,7 @@ export function issueCard(state: State, program: Program, cardholderId: number, 
   const cardholder = findCardholder(state, program.programId, cardholderId);
   requireApproved(cardholder, 'issuing a card');
   if (kind === 'physical' && !APPROVED_DESIGN_SLOTS.has(input.cardType ?? 0)) {
-    throw new ApiError(422, cardMessages.designNotApproved(input.cardType!), [{ field: 'cardType', message: 'must be an approved design slot (0)' }]);
+    throw cardErrors.designNotApproved(input.cardType!).withErrors([{ field: 'cardType', message: 'must be an approved design slot (0)' }]);
   }
   checkCardLimit(input.transactionLimit, cardholder);
   const cardId = nextId(state, 'cards', 20001);
@@ -159,13 +171,13 @@ export function issueCard(state: State, program: Program, cardholderId: number, 
 /** 4 -> 1 with matching card details and a new PIN; never back (REF:put_cards-cardid-activate). */
 export function activateCard(state: State, programId: number, cardId: number, input: CardActivationInput, now: number): Card {
   const card = findCard(state, programId, cardId);
-  if (card.issuerCardStatus !== CardState.NotActivated) throw new ApiError(409, cardMessages.notActivatable(card));
+  if (card.issuerCardStatus !== CardState.NotActivated) throw cardErrors.notActivatable(card);
   const matches =
     digits(input.cardNumber, 16) === card.cardNumber &&
     Number(input.expMonth) === card.expMonth &&
     fullYear(input.expYear) === card.expYear &&
     digits(input.cvv, card.cvv.length) === card.cvv;
-  if (!matches) throw new ApiError(422, cardMessages.detailsMismatch);
+  if (!matches) throw cardErrors.detailsMismatch();
   card.issuerCardStatus = CardState.Active;
   card.pin = digits(input.newPin, 4);
   card.updatedAt = now;
@@ -175,7 +187,7 @@ export function activateCard(state: State, programId: number, cardId: number, in
 /** Block (2) / unblock (1), only between Active and On Hold. Asking for the current status is a no-op, so a retry is safe. */
 export function setCardStatus(state: State, programId: number, cardId: number, newStatus: 1 | 2, now: number): Card {
   const card = findCard(state, programId, cardId);
-  if (!adjustable(card)) throw new ApiError(409, cardMessages.statusNotChangeable(card));
+  if (!adjustable(card)) throw cardErrors.statusNotChangeable(card);
   if (card.issuerCardStatus !== newStatus) {
     card.issuerCardStatus = newStatus;
     card.updatedAt = now;
@@ -197,8 +209,8 @@ export function updateCard(state: State, programId: number, cardId: number, inpu
 /** The current PIN is always required (contract 8.9); a wrong one is 422 and changes nothing. */
 export function changePin(state: State, programId: number, cardId: number, input: { oldPin: string; newPin: string }, now: number): Card {
   const card = findCard(state, programId, cardId);
-  if (!adjustable(card)) throw new ApiError(409, cardMessages.pinNotChangeable(card));
-  if (input.oldPin !== currentPin(card)) throw new ApiError(422, cardMessages.oldPinWrong, [{ field: 'oldPin', message: 'does not match the current PIN' }]);
+  if (!adjustable(card)) throw cardErrors.pinNotChangeable(card);
+  if (input.oldPin !== currentPin(card)) throw cardErrors.oldPinWrong().withErrors([{ field: 'oldPin', message: 'does not match the current PIN' }]);
   card.pin = input.newPin;
   card.updatedAt = now;
   return card;
@@ -207,7 +219,7 @@ export function changePin(state: State, programId: number, cardId: number, input
 /** Funds may reach an issued card unless it is closed or still pending (FUND: even before activation). */
 export function requireFundable(card: Card): void {
   const open = card.issuerCardStatus === CardState.Active || card.issuerCardStatus === CardState.OnHold || card.issuerCardStatus === CardState.NotActivated;
-  if (card.cardStatus !== CardApproval.Approved || !open) throw new ApiError(409, cardMessages.notFundable(card));
+  if (card.cardStatus !== CardApproval.Approved || !open) throw cardErrors.notFundable(card);
 }
 
 /** The API view: no PAN, CVV or PIN; the number masked. */

@@ -1,4 +1,4 @@
-import { ApiError, notFound } from '../http/errors.js';
+import { errorTemplate, notFound } from '../http/errors.js';
 import { nextId, type AccountRef, type Card, type Deposit, type Program, type State, type Transfer, type Wallet, type WalletTransaction } from '../store/state.js';
 import { checkAmount, checkCredit } from './amounts.js';
 import { addBusinessDays } from './business-days.js';
@@ -20,6 +20,13 @@ export const ledgerMessages = {
   sameAccount: (walletId: number) => `sourceWalletId and destinationId are both wallet ${walletId}: a transfer needs a destination other than its source.`,
   amountNotPositive: 'amount must be a positive integer in minor units (1000 = 10.00).',
 };
+
+/** Each status paired with its message; raised as `throw ledgerErrors.x(...)`. */
+const ledgerErrors = {
+  insufficientFunds: errorTemplate(422, ledgerMessages.insufficientFunds),
+  sameAccount: errorTemplate(422, ledgerMessages.sameAccount),
+  amountNotPositive: errorTemplate(422, ledgerMessages.amountNotPositive),
+} as const;
 
 export interface BankDepositInput {
   transactionAmount?: number;
@@ -185,16 +192,16 @@ export function clearDueDeposits(state: State, now: number): number {
  */
 export function transfer(state: State, programId: number, input: TransferInput, now: number): Transfer {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
-    throw new ApiError(422, ledgerMessages.amountNotPositive, [{ field: 'amount', message: 'must be at least 1' }]);
+    throw ledgerErrors.amountNotPositive().withErrors([{ field: 'amount', message: 'must be at least 1' }]);
   }
   const source = findWallet(state, programId, input.sourceWalletId);
   const toCard = input.destinationType === 1;
-  if (!toCard && input.destinationId === source.walletId) throw new ApiError(422, ledgerMessages.sameAccount(source.walletId));
+  if (!toCard && input.destinationId === source.walletId) throw ledgerErrors.sameAccount(source.walletId);
   const destination = findFundable(state, programId, { type: toCard ? 'card' : 'wallet', id: input.destinationId });
   checkAmount(input.amount, 'amount');
   checkCredit(destination, `${toCard ? 'card' : 'wallet'} ${input.destinationId}`, input.amount, 'amount');
   if (source.availableBalance < input.amount) {
-    throw new ApiError(422, ledgerMessages.insufficientFunds(source, input.amount), [{ field: 'amount', message: `must be at most ${source.availableBalance}` }]);
+    throw ledgerErrors.insufficientFunds(source, input.amount).withErrors([{ field: 'amount', message: `must be at most ${source.availableBalance}` }]);
   }
   source.ledgerBalance -= input.amount;
   source.availableBalance -= input.amount;

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { Card, OtpListener, Program, State } from '../store/state.js';
 import { findLiveCardholder } from './cardholders.js';
 import { CardState, findCard, issuerStatusName } from './cards.js';
@@ -25,6 +25,17 @@ export const otpMessages = {
     `OTP token ${token} not found: it is unknown, unsubscribed or expired (listeners live 15 minutes, codes 5 by default). Subscribe again with POST /v2/otp/listeners.`,
 };
 
+/** Each status paired with its message; raised as `throw otpErrors.x(...)`. */
+const otpErrors = {
+  exactlyOne: errorTemplate(422, otpMessages.exactlyOne),
+  threeDSDisabled: errorTemplate(409, otpMessages.threeDSDisabled),
+  cardNotActive: errorTemplate(409, otpMessages.cardNotActive),
+  noActiveCard: errorTemplate(409, otpMessages.noActiveCard),
+  tokenNotFound: errorTemplate(404, otpMessages.tokenNotFound),
+  // the refusal comes from the configured webhook URL policy (settings.webhookUrlRefusal)
+  webhookUrlRefused: errorTemplate(422, (refusal: string) => refusal),
+} as const;
+
 export interface OtpSubscriptionInput {
   cardId?: number;
   cardholderId?: number;
@@ -41,19 +52,19 @@ function isLive(l: OtpListener, now: number): boolean {
 }
 
 function requireThreeDS(program: Program): void {
-  if (!program.threeDSEnabled) throw new ApiError(409, otpMessages.threeDSDisabled(program));
+  if (!program.threeDSEnabled) throw otpErrors.threeDSDisabled(program);
 }
 
 function requireActive(card: Card): void {
-  if (card.issuerCardStatus !== CardState.Active) throw new ApiError(409, otpMessages.cardNotActive(card));
+  if (card.issuerCardStatus !== CardState.Active) throw otpErrors.cardNotActive(card);
 }
 
 export function subscribeOtp(state: State, program: Program, input: OtpSubscriptionInput, settings: OtpSettings, now: number): OtpListener {
   if ((input.cardId === undefined) === (input.cardholderId === undefined)) {
-    throw new ApiError(422, otpMessages.exactlyOne, [{ field: input.cardId === undefined ? 'cardId' : 'cardholderId', message: 'send exactly one of cardId, cardholderId' }]);
+    throw otpErrors.exactlyOne().withErrors([{ field: input.cardId === undefined ? 'cardId' : 'cardholderId', message: 'send exactly one of cardId, cardholderId' }]);
   }
   const urlRefusal = input.webhookUrl === undefined ? null : (settings.webhookUrlRefusal?.(input.webhookUrl) ?? null);
-  if (urlRefusal !== null) throw new ApiError(422, urlRefusal, [{ field: 'webhookUrl', message: urlRefusal }]);
+  if (urlRefusal !== null) throw otpErrors.webhookUrlRefused(urlRefusal).withErrors([{ field: 'webhookUrl', message: urlRefusal }]);
   if (input.cardId !== undefined) {
     const card = findCard(state, program.programId, input.cardId);
     requireThreeDS(program);
@@ -62,7 +73,7 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
     const cardholder = findLiveCardholder(state, program.programId, input.cardholderId!, 'an OTP subscription');
     requireThreeDS(program);
     const active = state.cards.some((c) => c.cardholderId === cardholder.cardholderId && c.issuerCardStatus === CardState.Active);
-    if (!active) throw new ApiError(409, otpMessages.noActiveCard(cardholder.cardholderId));
+    if (!active) throw otpErrors.noActiveCard(cardholder.cardholderId);
   }
   // dead listeners are of no further use: dropping them here keeps the collection bounded. Replacing
   // the collection writes all of it to the change log, so only when one of them is dead.
@@ -85,7 +96,7 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
 
 export function findListener(state: State, programId: number, token: string, now: number): OtpListener {
   const l = state.otpListeners.find((x) => x.token === token && x.programId === programId);
-  if (!l || !isLive(l, now)) throw new ApiError(404, otpMessages.tokenNotFound(token));
+  if (!l || !isLive(l, now)) throw otpErrors.tokenNotFound(token);
   return l;
 }
 

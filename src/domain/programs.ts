@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { cidrProblem, singleAddress } from '../net/ip.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { errorTemplate, notFound } from '../http/errors.js';
 import { nextId, type ApiKeyRecord, type DnsTable, type Environment, type Program, type RateLimit, type State } from '../store/state.js';
 import type { components } from '../generated/control.js';
 
@@ -10,6 +10,21 @@ export type ProgramSettings = Partial<Pick<Program, 'sumsubEnabled' | 'threeDSEn
 
 const DEFAULT_RATE_LIMIT: RateLimit = { requestsPerSecond: 100, burst: 200 };
 const DEFAULT_PROGRAM_LIMIT = 1_000_000;
+
+export const programMessages = {
+  invalidCidrs: (field: string) => `${field} must hold IPv4/IPv6 addresses or CIDR ranges such as 203.0.113.10/32`,
+  wildcardDomains: 'domains must be DNS names without wildcards (the platform signs no wildcard certificates)',
+  keyRevoked: (apiKey: string, programId: number) => `API key ${apiKey} is already revoked. GET /_mock/programs/${programId} lists the program's live keys.`,
+  invalidDnsTable: 'The DNS table has invalid entries: see errors[]',
+} as const;
+
+/** Each status paired with its message; raised as `throw programErrors.x(...)`. */
+const programErrors = {
+  invalidCidrs: errorTemplate(422, programMessages.invalidCidrs),
+  wildcardDomains: errorTemplate(422, programMessages.wildcardDomains),
+  keyRevoked: errorTemplate(404, programMessages.keyRevoked),
+  invalidDnsTable: errorTemplate(422, programMessages.invalidDnsTable),
+} as const;
 
 export function findProgram(state: State, programId: number): Program {
   const p = state.programs.find((x) => x.programId === programId);
@@ -23,7 +38,7 @@ export function checkCidrs(ips: string[], field: string): string[] {
     const problem = cidrProblem(ip);
     return problem ? [{ field: `${field}.${i}`, message: problem }] : [];
   });
-  if (bad.length) throw new ApiError(422, `${field} must hold IPv4/IPv6 addresses or CIDR ranges such as 203.0.113.10/32`, bad);
+  if (bad.length) throw programErrors.invalidCidrs(field).withErrors(bad);
   return ips.map((ip) => ip.trim());
 }
 
@@ -32,7 +47,7 @@ const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](
 export function checkDomains(domains: string[]): string[] {
   const bad = domains.map((d, i) => ({ d, i })).filter(({ d }) => d.includes('*') || !DNS_NAME.test(d));
   if (bad.length) {
-    throw new ApiError(422, 'domains must be DNS names without wildcards (the platform signs no wildcard certificates)', bad.map(({ d, i }) => ({ field: `domains.${i}`, message: `"${d}" is not a DNS name without wildcards` })));
+    throw programErrors.wildcardDomains().withErrors(bad.map(({ d, i }) => ({ field: `domains.${i}`, message: `"${d}" is not a DNS name without wildcards` })));
   }
   return domains.map((d) => d.toLowerCase());
 }
@@ -109,7 +124,7 @@ export function revokeApiKey(state: State, apiKey: string): ApiKeyRecord {
   const record = state.apiKeys.find((k) => k.apiKey === apiKey);
   if (!record) throw notFound('API key', apiKey);
   // control.yaml: an unknown or already revoked key is a 404
-  if (record.revoked) throw new ApiError(404, `API key ${apiKey} is already revoked. GET /_mock/programs/${record.programId} lists the program's live keys.`);
+  if (record.revoked) throw programErrors.keyRevoked(apiKey, record.programId);
   record.revoked = true;
   return record;
 }
@@ -130,6 +145,6 @@ export function checkDnsTable(table: DnsTable): DnsTable {
     });
     a[name.toLowerCase()] = ips.map((ip) => singleAddress(ip) ?? ip);
   }
-  if (errors.length) throw new ApiError(422, 'The DNS table has invalid entries: see errors[]', errors);
+  if (errors.length) throw programErrors.invalidDnsTable().withErrors(errors);
   return { ptr, a };
 }
