@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { ProgramData } from './program-data.js';
 import type { components } from '../generated/control.js';
 
@@ -7,6 +7,11 @@ export type ProgramSnapshotInfo = components['schemas']['ProgramSnapshot'];
 export const programSnapshotMessages = {
   notFound: (programId: number, id: number) =>
     `No snapshot ${id} of program ${programId}: it was deleted, dropped as one of the oldest (the 50 newest per program are kept), taken of another program, or before a restart. GET /_mock/programs/${programId}/snapshots lists them.`,
+} as const;
+
+/** Each status paired with its message; raised as `throw programSnapshotErrors.x(...)`. */
+const programSnapshotErrors = {
+  notFound: errorTemplate(404, programSnapshotMessages.notFound),
 } as const;
 
 /** Per-program copies of a program's records, in memory as JSON text; each program keeps its newest `capacity`. */
@@ -27,7 +32,7 @@ export class ProgramSnapshots {
 
   data(programId: number, id: number): ProgramData {
     const item = this.#items.get(id);
-    if (!item || item.info.programId !== programId) throw new ApiError(404, programSnapshotMessages.notFound(programId, id));
+    if (!item || item.info.programId !== programId) throw programSnapshotErrors.notFound(programId, id);
     return JSON.parse(item.json) as ProgramData;
   }
 
@@ -40,7 +45,7 @@ export class ProgramSnapshots {
   }
 
   delete(programId: number, id: number): void {
-    if (this.#items.get(id)?.info.programId !== programId) throw new ApiError(404, programSnapshotMessages.notFound(programId, id));
+    if (this.#items.get(id)?.info.programId !== programId) throw programSnapshotErrors.notFound(programId, id);
     this.#items.delete(id);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { State } from '../store/state.js';
 import type { components } from '../generated/control.js';
 
@@ -6,6 +6,11 @@ export type SnapshotInfo = components['schemas']['Snapshot'];
 
 export const snapshotMessages = {
   notFound: (id: number) => `No snapshot ${id}: it was deleted, dropped as one of the oldest (the 50 newest are kept), or taken before a restart. GET /_mock/snapshots lists them.`,
+} as const;
+
+/** Each status paired with its message; raised as `throw snapshotErrors.x(...)`. */
+const snapshotErrors = {
+  notFound: errorTemplate(404, snapshotMessages.notFound),
 } as const;
 
 /** Whole-state copies kept in memory as JSON text (immutable, compact, quick to parse back). */
@@ -27,7 +32,7 @@ export class Snapshots {
   /** A fresh copy of the saved state. */
   state(id: number): State {
     const item = this.#items.get(id);
-    if (!item) throw new ApiError(404, snapshotMessages.notFound(id));
+    if (!item) throw snapshotErrors.notFound(id);
     return JSON.parse(item.json) as State;
   }
 
@@ -36,6 +41,6 @@ export class Snapshots {
   }
 
   delete(id: number): void {
-    if (!this.#items.delete(id)) throw new ApiError(404, snapshotMessages.notFound(id));
+    if (!this.#items.delete(id)) throw snapshotErrors.notFound(id);
   }
 }
