@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 
 export interface HostPolicy {
   /** the address the control listener binds (HOST) */
@@ -13,6 +13,27 @@ export interface HostPolicy {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const browserGuardMessages = {
+  hostNotServed: (host: string | undefined) =>
+    `The control plane does not serve the host "${host ?? ''}". Call it as localhost, by an IP address or by its bind address, ` +
+    'or add the name to CONTROL_HOSTS (--control-hosts, comma-separated; "*" = any), or set CONTROL_TOKEN.',
+  crossOrigin: (origin: string, host: string | undefined) =>
+    `Cross-origin request refused: Origin ${origin} is not this control plane (http://${host}). ` +
+    'Web pages of other origins cannot call /_mock; call it from its own dashboard, a script or a test.',
+  notPreflighted: (method: string, path: string) =>
+    `${method} ${path} changes the mock's state: send it with Content-Type: application/json (also when it has no body) ` +
+    'or with an X-Requested-With header. A web page cannot send either cross-site, so no page you visit can change the mock.',
+  selfDelivery: "A webhook of the mock itself cannot call the mock's control plane: only its webhook sink (/_mock/webhook-sink/<name>).",
+} as const;
+
+/** Each status paired with its message; raised as `next(browserGuardErrors.x(...))`. */
+const browserGuardErrors = {
+  hostNotServed: errorTemplate(403, browserGuardMessages.hostNotServed),
+  crossOrigin: errorTemplate(403, browserGuardMessages.crossOrigin),
+  notPreflighted: errorTemplate(415, browserGuardMessages.notPreflighted),
+  selfDelivery: errorTemplate(403, browserGuardMessages.selfDelivery),
+} as const;
 
 /** `Host` without its port, lower-case, IPv6 without brackets; null when it has none. */
 export function hostName(host: string | undefined): string | null {
@@ -46,23 +67,11 @@ export function browserGuard(policy: HostPolicy) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const name = hostName(req.headers.host);
     if (name === null || !hostAllowed(name, policy)) {
-      return next(
-        new ApiError(
-          403,
-          `The control plane does not serve the host "${req.headers.host ?? ''}". Call it as localhost, by an IP address or by its bind address, ` +
-            'or add the name to CONTROL_HOSTS (--control-hosts, comma-separated; "*" = any), or set CONTROL_TOKEN.',
-        ),
-      );
+      return next(browserGuardErrors.hostNotServed(req.headers.host));
     }
     const origin = req.headers.origin;
     if (origin !== undefined && originHost(origin) !== req.headers.host?.toLowerCase()) {
-      return next(
-        new ApiError(
-          403,
-          `Cross-origin request refused: Origin ${origin} is not this control plane (http://${req.headers.host}). ` +
-            'Web pages of other origins cannot call /_mock; call it from its own dashboard, a script or a test.',
-        ),
-      );
+      return next(browserGuardErrors.crossOrigin(origin, req.headers.host));
     }
     next();
   };
@@ -87,13 +96,7 @@ function preflighted(req: Request): boolean {
 /** Every state-changing control request: `Content-Type: application/json` (a body-less one too) or `X-Requested-With`. */
 export function writeGuard(req: Request, _res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method) || preflighted(req)) return next();
-  next(
-    new ApiError(
-      415,
-      `${req.method} ${req.path} changes the mock's state: send it with Content-Type: application/json (also when it has no body) ` +
-        'or with an X-Requested-With header. A web page cannot send either cross-site, so no page you visit can change the mock.',
-    ),
-  );
+  next(browserGuardErrors.notPreflighted(req.method, req.path));
 }
 
 /**
@@ -104,6 +107,6 @@ export function writeGuard(req: Request, _res: Response, next: NextFunction): vo
 export function selfDeliveryGuard(header: { name: string; value: string }) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (req.headers[header.name] !== header.value || /^\/_mock\/webhook-sink\/./.test(req.path)) return next();
-    next(new ApiError(403, "A webhook of the mock itself cannot call the mock's control plane: only its webhook sink (/_mock/webhook-sink/<name>)."));
+    next(browserGuardErrors.selfDelivery());
   };
 }

@@ -1,9 +1,20 @@
 import { Router } from 'express';
 import type { components } from '../generated/control.js';
 import { checkDomains, findProgram } from '../domain/programs.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import { toPkcs12 } from '../tls/index.js';
 import type { ControlDeps } from './deps.js';
+
+export const certificateMessages = {
+  notBeforeNotDate: 'notBefore must be an ISO-8601 date-time',
+  notPemPair: (reason: string) => `certPem and keyPem must be a PEM certificate and its PEM private key: ${reason}`,
+} as const;
+
+/** Each status paired with its message; raised as `throw certificateErrors.x(...)`. */
+const certificateErrors = {
+  notBeforeNotDate: errorTemplate(422, certificateMessages.notBeforeNotDate),
+  notPemPair: errorTemplate(422, certificateMessages.notPemPair),
+} as const;
 
 type IssueBody = components['schemas']['CertificateCreate'];
 
@@ -21,7 +32,7 @@ export function certificatesRouter(deps: ControlDeps): Router {
     const domains = body.domains ? checkDomains(body.domains) : program.domains;
     const notBefore = body.notBefore === undefined ? undefined : new Date(body.notBefore);
     if (notBefore && Number.isNaN(notBefore.getTime())) {
-      throw new ApiError(422, 'notBefore must be an ISO-8601 date-time', [{ field: 'notBefore', message: 'not a date-time' }]);
+      throw certificateErrors.notBeforeNotDate().withErrors([{ field: 'notBefore', message: 'not a date-time' }]);
     }
     const issued = await deps.certificates.issue(
       { tenantName: program.tenantName, programName: program.programName, domains },
@@ -37,7 +48,7 @@ export function certificatesRouter(deps: ControlDeps): Router {
     try {
       p12 = await toPkcs12(certPem, keyPem, deps.certificates.caPem);
     } catch (e) {
-      throw new ApiError(422, `certPem and keyPem must be a PEM certificate and its PEM private key: ${(e as Error).message}`, [{ field: 'keyPem', message: 'not a usable PEM pair' }]);
+      throw certificateErrors.notPemPair((e as Error).message).withErrors([{ field: 'keyPem', message: 'not a usable PEM pair' }]);
     }
     res.json({ p12Base64: p12.toString('base64'), password: '' });
   });

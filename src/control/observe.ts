@@ -1,15 +1,24 @@
 import { Router } from 'express';
 import { coverageJUnit, coverageMarkdown } from '../coverage/formats.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { ControlDeps } from './deps.js';
 
 const FORMATS = ['json', 'junit', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 
+export const observeMessages = {
+  unknownFormat: `format must be one of ${FORMATS.join(', ')}`,
+} as const;
+
+/** Each status paired with its message; raised as `throw observeErrors.x(...)`. */
+const observeErrors = {
+  unknownFormat: errorTemplate(400, observeMessages.unknownFormat),
+} as const;
+
 /** ?format= wins; else the Accept header (application/xml -> JUnit, text/markdown -> Markdown); else JSON. */
 function formatOf(query: unknown, accept: string | undefined): Format {
   if (typeof query === 'string') {
-    if (!(FORMATS as readonly string[]).includes(query)) throw new ApiError(400, `format must be one of ${FORMATS.join(', ')}`, [{ field: 'query.format', message: `"${query}" is not json, junit or markdown` }]);
+    if (!(FORMATS as readonly string[]).includes(query)) throw observeErrors.unknownFormat().withErrors([{ field: 'query.format', message: `"${query}" is not json, junit or markdown` }]);
     return query as Format;
   }
   if (accept && /\b(application|text)\/xml\b/.test(accept)) return 'junit';

@@ -2,12 +2,26 @@ import https from 'node:https';
 import { Router } from 'express';
 import type { operations } from '../generated/control.js';
 import { liveApiKey } from '../domain/programs.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { ControlDeps } from './deps.js';
 
 type PlatformCallBody = operations['callPlatform']['requestBody']['content']['application/json'];
 
 const ANSWER_LIMIT = 256 * 1024;
+
+export const platformCallMessages = {
+  noClientCertificate: (programId: number) =>
+    `The mock keeps no client certificate for program ${programId} (only for fixture programs); call the platform with the certificate you downloaded.`,
+  noLiveApiKey: (programId: number) => `Program ${programId} has no live API key; issue one with POST /_mock/programs/${programId}/api-keys.`,
+  noAnswer: (reason: string) => `The platform listener gave no answer: ${reason} (a fault rule may reset or hold this request).`,
+} as const;
+
+/** Each status paired with its message; raised as `throw platformCallErrors.x(...)`. */
+const platformCallErrors = {
+  noClientCertificate: errorTemplate(422, platformCallMessages.noClientCertificate),
+  noLiveApiKey: errorTemplate(422, platformCallMessages.noLiveApiKey),
+  noAnswer: errorTemplate(502, platformCallMessages.noAnswer),
+} as const;
 
 /**
  * A platform request made by the mock on a program's behalf, over the real listener with the
@@ -21,12 +35,10 @@ export function platformCallRouter(deps: ControlDeps): Router {
     const call = req.body as PlatformCallBody;
     const client = deps.clientCertificate(call.programId);
     if (!client) {
-      throw new ApiError(422, `The mock keeps no client certificate for program ${call.programId} (only for fixture programs); call the platform with the certificate you downloaded.`, [
-        { field: 'programId', message: 'no client certificate kept' },
-      ]);
+      throw platformCallErrors.noClientCertificate(call.programId).withErrors([{ field: 'programId', message: 'no client certificate kept' }]);
     }
     const key = liveApiKey(deps.store.state, call.programId);
-    if (!key) throw new ApiError(422, `Program ${call.programId} has no live API key; issue one with POST /_mock/programs/${call.programId}/api-keys.`, [{ field: 'programId', message: 'no live API key' }]);
+    if (!key) throw platformCallErrors.noLiveApiKey(call.programId).withErrors([{ field: 'programId', message: 'no live API key' }]);
     const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
     const url = new URL(call.path, deps.platformUrl());
     const answer = await new Promise<{ status: number; headers: Record<string, string>; text: string }>((resolve, reject) => {
@@ -59,7 +71,7 @@ export function platformCallRouter(deps: ControlDeps): Router {
       r.on('error', reject);
       r.end(payload);
     }).catch((e: Error) => {
-      throw new ApiError(502, `The platform listener gave no answer: ${e.message} (a fault rule may reset or hold this request).`);
+      throw platformCallErrors.noAnswer(e.message);
     });
     let body: unknown = null;
     try {

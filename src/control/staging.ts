@@ -2,8 +2,14 @@ import { Router } from 'express';
 import { findProgram, programView } from '../domain/programs.js';
 import { replyToBankAccountSms } from '../staging/bank-accounts.js';
 import { emulationSettings, setEmulation, type EmulationInput } from '../staging/emulation.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { ControlDeps } from './deps.js';
+
+/** Each status paired with its message; raised as `throw stagingControlErrors.x(...)`. */
+const stagingControlErrors = {
+  // the refusal is the webhook URL policy's own sentence (deps.webhookUrls.refusal)
+  reminderUrlRefused: errorTemplate(422, (refusal: string) => refusal),
+} as const;
 
 /** Staging behaviour over time (issue 11): reminder URL, seeded emulation mode, the bank-account SMS reply. */
 export function stagingControlRouter(deps: ControlDeps): Router {
@@ -14,7 +20,7 @@ export function stagingControlRouter(deps: ControlDeps): Router {
     const programId = Number(req.params.programId);
     const { url } = req.body as { url: string | null };
     const refusal = url === null ? null : deps.webhookUrls.refusal(url);
-    if (refusal !== null) throw new ApiError(422, refusal, [{ field: 'url', message: refusal }]);
+    if (refusal !== null) throw stagingControlErrors.reminderUrlRefused(refusal).withErrors([{ field: 'url', message: refusal }]);
     await deps.store.transact((draft) => {
       findProgram(draft, programId).reminderUrl = url;
     });

@@ -1,12 +1,17 @@
 import { Router } from 'express';
 import { cardholderLifecycle } from '../domain/cardholders.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import { checkIntegrity } from '../store/integrity.js';
 import type { State } from '../store/state.js';
 import type { ControlDeps } from './deps.js';
 
 export const stateMessages = {
   inconsistent: 'The state is inconsistent and was not imported (nothing changed): see errors[].',
+} as const;
+
+/** Each status paired with its message; raised as `throw stateErrors.x(...)`. */
+const stateErrors = {
+  inconsistent: errorTemplate(422, stateMessages.inconsistent),
 } as const;
 
 /** Export/import of the whole store and in-memory snapshots (contract section 5). */
@@ -25,7 +30,7 @@ export function stateRouter(deps: ControlDeps): Router {
   router.put('/_mock/state', async (req, res) => {
     const next = req.body as State;
     const errors = checkIntegrity(next);
-    if (errors.length) throw new ApiError(422, stateMessages.inconsistent, errors);
+    if (errors.length) throw stateErrors.inconsistent().withErrors(errors);
     await deps.replaceState(next);
     res.json({ status: 'success' });
   });

@@ -1,10 +1,19 @@
 import express, { Router } from 'express';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { ControlDeps } from './deps.js';
 
 /** Bodies the sink reads: a 3-DS webhook is a few bytes; anything past this is refused, not buffered. */
 const SINK_BODY_LIMIT = '64kb';
 const NAME = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
+
+export const webhookSinkMessages = {
+  badName: 'The sink name is the path after /_mock/webhook-sink/: letters, digits, ".", "_", "~", "-", segments separated by "/", at most 200 characters.',
+} as const;
+
+/** Each status paired with its message; raised as `throw webhookSinkErrors.x(...)`. */
+const webhookSinkErrors = {
+  badName: errorTemplate(400, webhookSinkMessages.badName),
+} as const;
 
 /**
  * The receiving side of the built-in webhook sink, mounted before the control token and the spec
@@ -18,7 +27,7 @@ export function webhookSinkReceiver(deps: ControlDeps): Router {
     if (req.method !== 'POST' && req.method !== 'PUT') return next();
     const name = (req.params as Record<string, string>)[0] ?? '';
     if (name.length > 200 || !NAME.test(name)) {
-      throw new ApiError(400, 'The sink name is the path after /_mock/webhook-sink/: letters, digits, ".", "_", "~", "-", segments separated by "/", at most 200 characters.');
+      throw webhookSinkErrors.badName();
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const delivery = deps.webhookSink.receive(name, req.method, req.headers, body, deps.clock.now());
