@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ApiError, type FieldError } from '../http/errors.js';
+import { errorTemplate, type FieldError } from '../http/errors.js';
 import { specShapes, shapeOf } from '../http/routes.js';
 import { checkFault } from '../store/fault-shape.js';
 import { nextId, type State } from '../store/state.js';
@@ -12,6 +12,13 @@ export const faultMessages = {
   idTaken: (id: string) => `A fault rule with id "${id}" already exists: choose another id, or DELETE /_mock/faults/${id} first.`,
   invalidRule: 'The fault rule is inconsistent: see errors[].',
   notFound: (id: string) => `No fault rule "${id}" (it may have expired, run out of times or been deleted): GET /_mock/faults lists the rules.`,
+} as const;
+
+/** Each status paired with its message; raised as `throw faultErrors.x(...)`. */
+const faultErrors = {
+  idTaken: errorTemplate(409, faultMessages.idTaken),
+  invalidRule: errorTemplate(422, faultMessages.invalidRule),
+  notFound: errorTemplate(404, faultMessages.notFound),
 } as const;
 
 function checkMatch(state: State, match: FaultMatch, errors: FieldError[]): FaultMatch {
@@ -38,12 +45,12 @@ function checkMatch(state: State, match: FaultMatch, errors: FieldError[]): Faul
 /** Validates a rule and adds it at the end of the list (rules are checked in order). */
 export function addFaultRule(state: State, input: FaultRuleInput, now: number): FaultRule {
   const rules = state.faults;
-  if (input.id !== undefined && rules.some((r) => r.id === input.id)) throw new ApiError(409, faultMessages.idTaken(input.id));
+  if (input.id !== undefined && rules.some((r) => r.id === input.id)) throw faultErrors.idTaken(input.id);
   const errors: FieldError[] = [];
   if (input.id === HEADER_FAULT_ID) errors.push({ field: 'id', message: `"${HEADER_FAULT_ID}" is reserved for X-Mock-Fault` });
   const match = checkMatch(state, input.match ?? {}, errors);
   const fault = checkFault(input.fault, errors);
-  if (errors.length) throw new ApiError(422, faultMessages.invalidRule, errors);
+  if (errors.length) throw faultErrors.invalidRule().withErrors(errors);
   let id = input.id;
   while (id === undefined || rules.some((r) => r.id === id)) id = `fault_${nextId(state, 'faults')}`;
   const rule: FaultRule = {
@@ -64,7 +71,7 @@ export function addFaultRule(state: State, input: FaultRuleInput, now: number): 
 
 export function findFaultRule(state: State, id: string): FaultRule {
   const rule = state.faults.find((r) => r.id === id);
-  if (!rule) throw new ApiError(404, faultMessages.notFound(id));
+  if (!rule) throw faultErrors.notFound(id);
   return rule;
 }
 
