@@ -1,5 +1,15 @@
-import { ApiError, notFound } from '../http/errors.js';
+import { errorTemplate, notFound } from '../http/errors.js';
 import type { BankAccountRegistration, State } from '../store/state.js';
+
+export const bankAccountMessages = {
+  notPending: (depositId: number, statusText: string) =>
+    `Bank account registration ${depositId} is already ${statusText}: only a pending registration awaits the SMS reply.`,
+} as const;
+
+/** Each status paired with its message; raised as `throw bankAccountErrors.x(...)`. */
+const bankAccountErrors = {
+  notPending: errorTemplate(409, bankAccountMessages.notPending),
+} as const;
 
 /**
  * D37: registering a bank account sends the cardholder an SMS; the registration stays `pending`
@@ -10,7 +20,7 @@ export function replyToBankAccountSms(state: State, programId: number | null, de
   const registration = state.bankAccounts.find((b) => b.depositId === depositId && (programId === null || b.programId === programId));
   if (!registration) throw notFound('Bank account registration', depositId);
   if (registration.statusText !== 'pending') {
-    throw new ApiError(409, `Bank account registration ${depositId} is already ${registration.statusText}: only a pending registration awaits the SMS reply.`);
+    throw bankAccountErrors.notPending(depositId, registration.statusText);
   }
   registration.statusText = reply === 'confirm' ? 'confirmed' : 'rejected';
   return registration;

@@ -1,5 +1,5 @@
 import { mulberry32 } from '../faults/prng.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 import type { Cardholder, EmulationOutcome, EmulationSettings, EmulationWeights, Program, State } from '../store/state.js';
 import type { components } from '../generated/control.js';
 
@@ -13,6 +13,19 @@ import type { components } from '../generated/control.js';
 
 export type EmulationInput = components['schemas']['EmulationInput'];
 
+export const emulationMessages = {
+  rangeReversed: (field: string) => `${field}.min must not exceed ${field}.max`,
+  noPositiveWeight: 'weights: at least one outcome needs a positive weight',
+  stagingOnly: 'the emulation mode exists only for staging programs',
+} as const;
+
+/** Each status paired with its message; raised as `throw emulationErrors.x(...)`. */
+const emulationErrors = {
+  rangeReversed: errorTemplate(422, emulationMessages.rangeReversed),
+  noPositiveWeight: errorTemplate(422, emulationMessages.noPositiveWeight),
+  stagingOnly: errorTemplate(422, emulationMessages.stagingOnly),
+} as const;
+
 const DEFAULT_WEIGHTS: EmulationWeights = { approved: 70, complianceDecline: 15, adminDecline: 10, error: 5 };
 const DEFAULT_REVIEW = { min: 60, max: 600 };
 const OUTCOMES: Array<[keyof EmulationWeights, EmulationOutcome['status']]> = [
@@ -23,14 +36,14 @@ const OUTCOMES: Array<[keyof EmulationWeights, EmulationOutcome['status']]> = [
 ];
 
 function checkRange(range: { min: number; max: number }, field: string): void {
-  if (range.min > range.max) throw new ApiError(422, `${field}.min must not exceed ${field}.max`, [{ field: `${field}.min`, message: `greater than ${field}.max (${range.max})` }]);
+  if (range.min > range.max) throw emulationErrors.rangeReversed(field).withErrors([{ field: `${field}.min`, message: `greater than ${field}.max (${range.max})` }]);
 }
 
 /** Validated settings from a control-plane body; the draw counter starts at 0. */
 export function emulationSettings(input: EmulationInput): EmulationSettings {
   const weights = input.weights ?? DEFAULT_WEIGHTS;
   if (OUTCOMES.every(([name]) => weights[name] === 0)) {
-    throw new ApiError(422, 'weights: at least one outcome needs a positive weight', [{ field: 'weights', message: 'all weights are 0' }]);
+    throw emulationErrors.noPositiveWeight().withErrors([{ field: 'weights', message: 'all weights are 0' }]);
   }
   const reviewSeconds = input.reviewSeconds ?? DEFAULT_REVIEW;
   checkRange(reviewSeconds, 'reviewSeconds');
@@ -107,7 +120,7 @@ export function applyDueOutcomes(state: State, now: number): EmulationOutcome[] 
 /** Sets or clears a program's mode; clearing drops its outcomes not yet due. */
 export function setEmulation(state: State, program: Program, settings: EmulationSettings | null): void {
   if (settings !== null && program.environment !== 'staging') {
-    throw new ApiError(422, 'the emulation mode exists only for staging programs', [{ field: 'programId', message: `program ${program.programId} is ${program.environment}` }]);
+    throw emulationErrors.stagingOnly().withErrors([{ field: 'programId', message: `program ${program.programId} is ${program.environment}` }]);
   }
   if (settings === null) delete program.emulation;
   else program.emulation = settings;
