@@ -1,5 +1,5 @@
 import type { components } from '../generated/control.js';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate } from '../http/errors.js';
 
 /**
  * The whole persisted state of the mock: what the platform holds plus what the control plane set up.
@@ -83,10 +83,20 @@ export function withCollections(state: State): State {
 /** The largest id a sequence hands out: ids stay 32-bit integers, which every client language holds exactly. */
 export const MAX_ID = 2_147_483_647;
 
+export const sequenceMessages = {
+  exhausted: (collection: string) =>
+    `No ${collection} id is left: sequences.${collection} reached the largest id (${MAX_ID}). Nothing was created; reset, or import a state with a lower sequence.`,
+} as const;
+
+/** Each status paired with its message; raised as `throw sequenceErrors.x(...)`. */
+const sequenceErrors = {
+  exhausted: errorTemplate(422, sequenceMessages.exhausted),
+} as const;
+
 export function nextId(state: State, collection: string, floor = 1): number {
   const next = Math.max((state.sequences[collection] ?? 0) + 1, floor);
   if (!Number.isSafeInteger(next) || next > MAX_ID) {
-    throw new ApiError(422, `No ${collection} id is left: sequences.${collection} reached the largest id (${MAX_ID}). Nothing was created; reset, or import a state with a lower sequence.`);
+    throw sequenceErrors.exhausted(collection);
   }
   state.sequences[collection] = next;
   return next;

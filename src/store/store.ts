@@ -1,7 +1,7 @@
 import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { ApiError } from '../http/errors.js';
+import { errorTemplate, type ApiError } from '../http/errors.js';
 import { describeHazard, MAX_FILE_DEPTH, scanJson } from '../json-scan.js';
 import { ChangeLog } from './change-log.js';
 import { Crashed, type DurabilityHooks } from './durability-hooks.js';
@@ -32,11 +32,24 @@ interface Job {
   reject: (err: unknown) => void;
 }
 
+export const storeMessages = {
+  notWritten: (file: string, code: string, hint: string) =>
+    `The data file ${file} could not be written (${code}: ${hint}). The change was not stored and nothing changed; retry once that is fixed.`,
+  /** The change could not be written as JSON (a value nested too deeply): it was undone. */
+  unserialisable:
+    'The change could not be stored: a value in it cannot be written as JSON (nested too deeply). Nothing changed; send a flatter value.',
+} as const;
+
+/** Each status paired with its message; raised as `throw storeErrors.x(...)`. */
+const storeErrors = {
+  notWritten: errorTemplate(500, storeMessages.notWritten),
+  unserialisable: errorTemplate(422, storeMessages.unserialisable),
+} as const;
+
 /** A write the store could not make durable: a clear 500, and nothing changed. */
 export function storeWriteError(file: string, err: unknown): ApiError {
   const code = errnoCode(err);
-  const hint = writeHint(code);
-  return new ApiError(500, `The data file ${file} could not be written (${code}: ${hint}). The change was not stored and nothing changed; retry once that is fixed.`);
+  return storeErrors.notWritten(file, code, writeHint(code));
 }
 
 /** The one line a start-up failure to write the data folder prints: the folder, the cause, the fix. */
@@ -283,10 +296,6 @@ interface RunCounter {
   runs: number;
 }
 
-/** The change could not be written as JSON (a value nested too deeply): it was undone. */
-export const unserialisableMessage =
-  'The change could not be stored: a value in it cannot be written as JSON (nested too deeply). Nothing changed; send a flatter value.';
-
 /** Tracked changes applied at once and persisted together by `commit()`; undone if that write fails. */
 export class Transaction {
   readonly #state: () => State;
@@ -325,7 +334,7 @@ export class Transaction {
         try {
           text = JSON.stringify(tracker.changes());
         } catch {
-          throw new ApiError(422, unserialisableMessage);
+          throw storeErrors.unserialisable();
         }
         const current = !this.changed || this.#serialisedAt === this.#counter.runs;
         this.#serialised = current ? [...this.#serialised, text.slice(1, -1)] : [];
@@ -337,7 +346,7 @@ export class Transaction {
     } catch (e) {
       tracker.rollback();
       // a value nested deeper than the stack: it could not be stored either
-      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new ApiError(422, unserialisableMessage);
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw storeErrors.unserialisable();
       throw e;
     } finally {
       tracker.close();
