@@ -1,4 +1,4 @@
-import { ApiError, type FieldError } from '../http/errors.js';
+import { errorTemplate, type FieldError } from '../http/errors.js';
 import { checkFault } from '../store/fault-shape.js';
 import type { Fault, FinalFault } from './types.js';
 
@@ -8,6 +8,11 @@ const headerGrammar =
   'X-Mock-Fault takes one fault: a status 400..599 (e.g. 503, or 503;retry-after=2), delay=<ms> (optionally ;jitter=<ms>), ' +
   'reset, timeout, malformed, or after-commit=<5xx|reset|timeout|malformed> (a status may add ;retry-after=<s>). ' +
   'Numbers are whole numbers (delay and jitter up to 300000 ms, retry-after up to 86400 s); each parameter at most once, no others.';
+
+/** Each status paired with its message; raised as `throw faultHeaderErrors.x(...)`. */
+const faultHeaderErrors = {
+  invalid: errorTemplate(400, (value: string) => `Invalid X-Mock-Fault "${value}". ${headerGrammar}`),
+} as const;
 
 class Refusal extends Error {}
 
@@ -80,7 +85,7 @@ function parse(value: string): Fault {
 
 /** The fault a request asks for with X-Mock-Fault; a value outside the grammar is a 400 that says the grammar. */
 export function parseFaultHeader(value: string): Fault {
-  const refuse = (errors: FieldError[]) => new ApiError(400, `Invalid X-Mock-Fault "${value}". ${headerGrammar}`, errors);
+  const refuse = (errors: FieldError[]) => faultHeaderErrors.invalid(value).withErrors(errors);
   let fault: Fault;
   try {
     fault = parse(value);
