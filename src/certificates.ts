@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Server } from 'node:https';
 import type { Clock } from './clock.js';
 import type { components } from './generated/control.js';
-import { ApiError, notFound } from './http/errors.js';
+import { errorTemplate, notFound } from './http/errors.js';
 import type { State } from './store/state.js';
 import { canonicalSerial, ClientCertificateGate, issueClientCertificate } from './tls/index.js';
 import type { CertificateSet, ClientIdentity, IssuedCertificate } from './tls/index.js';
@@ -27,6 +27,15 @@ export type CertificateListItem = components['schemas']['Certificate'];
 
 /** Backdated a little so a client whose clock is slightly behind the mock's does not see a fresh certificate as not yet valid. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+
+export const certificateMessages = {
+  csrUnusable: (reason: string) => `csrPem is not a usable PKCS#10 certificate request: ${reason}`,
+} as const;
+
+/** Each status paired with its message; raised as `throw certificateErrors.x(...)`. */
+const certificateErrors = {
+  csrUnusable: errorTemplate(422, certificateMessages.csrUnusable),
+} as const;
 
 /** Binds the CA on disk to the state: who owns a serial, issuing (dated on the mock's clock), revoking (applied to the live server). */
 export class CertificateService {
@@ -100,7 +109,7 @@ export class CertificateService {
       return await issueClientCertificate(this.set.ca, identity, { ...request, notBefore });
     } catch (e) {
       if (request.csrPem !== undefined) {
-        throw new ApiError(422, `csrPem is not a usable PKCS#10 certificate request: ${(e as Error).message}`, [{ field: 'csrPem', message: 'not a valid PEM CSR' }]);
+        throw certificateErrors.csrUnusable((e as Error).message).withErrors([{ field: 'csrPem', message: 'not a valid PEM CSR' }]);
       }
       throw e;
     }
