@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ApiError, type FieldError } from './errors.js';
+import { errors as httpErrors, type ApiError, type FieldError } from './errors.js';
 
 /**
  * After validation: a query number that came out infinite is refused. The validator (ajv with
@@ -16,7 +16,7 @@ export function infiniteQueryNumbers(req: Request): ApiError | null {
     }
   }
   if (errors.length) {
-    return new ApiError(400, `The query has a number that is not finite (${errors.map((e) => e.field).join(', ')}): write numbers in digits within the documented range.`, errors);
+    return httpErrors.infiniteQueryNumber(errors.map((e) => e.field).join(', ')).withErrors(errors);
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { jsonPath, scanJson } from '../json-scan.js';
-import { ApiError, errors } from './errors.js';
+import { errors, type ApiError } from './errors.js';
 
 /**
  * The one JSON body parser of both listeners (in place of express.json). Reading, the size limit,
@@ -56,9 +56,7 @@ function decode(bytes: Buffer): string {
     return utf8.decode(bytes);
   } catch {
     const at = invalidUtf8At(bytes);
-    throw new ApiError(400, `The request body is not valid UTF-8 (at byte ${at}). Send the JSON encoded as UTF-8.`, [
-      { field: 'body', message: 'must be UTF-8' },
-    ]);
+    throw errors.notUtf8(at).withErrors([{ field: 'body', message: 'must be UTF-8' }]);
   }
 }
 
@@ -68,13 +66,9 @@ export function checkJsonText(text: string): void {
   if (!hazard) return;
   const where = hazard.path.length ? `body.${jsonPath(hazard.path)}` : 'body';
   if (hazard.kind === 'depth') {
-    throw new ApiError(400, `The request body nests objects and arrays deeper than ${hazard.maxDepth} levels (at ${where}). Send a flatter body.`, [
-      { field: 'body', message: `must not nest deeper than ${hazard.maxDepth} levels` },
-    ]);
+    throw errors.bodyTooDeep(hazard.maxDepth, where).withErrors([{ field: 'body', message: `must not nest deeper than ${hazard.maxDepth} levels` }]);
   }
-  throw new ApiError(400, `The request body has the key "${hazard.key}" at ${where}: the keys __proto__, constructor and prototype are not accepted anywhere in a body. Remove or rename it.`, [
-    { field: jsonPath(hazard.path), message: `key "${hazard.key}" is not accepted` },
-  ]);
+  throw errors.forbiddenKey(hazard.key, where).withErrors([{ field: jsonPath(hazard.path), message: `key "${hazard.key}" is not accepted` }]);
 }
 
 function firstNonSpace(text: string): string {
@@ -111,7 +105,7 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler[] {
     if (!Buffer.isBuffer(req.body)) return next();
     const charset = charsetOf(req);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      return next(new ApiError(415, `Unsupported charset "${charset}": send the JSON body as UTF-8 (Content-Type: application/json or application/json; charset=utf-8).`));
+      return next(errors.unsupportedCharset(charset));
     }
     try {
       req.body = parseJsonBody(decode(req.body));
