@@ -6,11 +6,11 @@ import { canonicalSerial, randomSerial } from './serial.js';
 import {
   generateEcKeyPair,
   importSigningKey,
-  loadX509,
   privateKeyToPem,
   tlsStats,
   type CryptoKey,
 } from './keys.js';
+import { loadX509 } from './x509.js';
 
 const DAY_MS = 86_400_000;
 /** Backdate default notBefore a little so a slightly skewed peer clock does not reject a fresh cert. */
