@@ -47,4 +47,16 @@ describe('the import structure (.dependency-cruiser.cjs, ../shared/design/archit
     const readers = files.filter((f) => /\bprocess\.env\b/.test(readFileSync(path.join(root, f), 'utf8')) && !allowed.has(f));
     expect(readers).toEqual([]);
   });
+
+  it('raises ApiError only through templates: `new ApiError(` only in http/errors.ts (architecture.md, errors)', () => {
+    const allowed = new Set([
+      'src/http/errors.ts',
+      // turns a FixturesError (status and message set in store/fixtures.ts, also shown by the CLI) into the answer
+      'src/control/app.ts',
+    ]);
+    const files = (readdirSync(path.join(root, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => `src/${f.split(path.sep).join('/')}`);
+    expect(files.length).toBeGreaterThan(100);
+    const raisers = files.filter((f) => /\bnew ApiError\(/.test(readFileSync(path.join(root, f), 'utf8')) && !allowed.has(f));
+    expect(raisers).toEqual([]);
+  });
 });
