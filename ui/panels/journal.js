@@ -6,6 +6,7 @@ import { Badge, html, time } from '../lib/html.js';
 /** Entries held in the page (newest first) and rows drawn: bounded whatever the request rate. */
 const HELD = 2000;
 const SHOWN = 300;
+const REDRAW_MS = 500;
 const DECISIONS = ['', 'ok', 'tls_refused', 'ip_not_allowlisted', 'fcrdns_failed', 'unknown_certificate', 'invalid_api_key', 'rate_limited', 'fault'];
 
 function statusClass(s) {
@@ -87,9 +88,17 @@ export function JournalPanel({ config }) {
   const seen = useRef(0);
 
   useEffect(() => {
+    // at most two redraws a second: under heavy load the table need not follow every 200 ms batch,
+    // and each redraw costs CPU that the mock shares on a developer's machine
     let frame = 0;
+    let timer = 0;
+    let last = 0;
     const redraw = () => {
-      if (!frame) frame = requestAnimationFrame(() => { frame = 0; setVersion((v) => v + 1); });
+      if (frame || timer) return;
+      timer = setTimeout(() => {
+        timer = 0;
+        frame = requestAnimationFrame(() => { frame = 0; last = performance.now(); setVersion((v) => v + 1); });
+      }, Math.max(0, last + REDRAW_MS - performance.now()));
     };
     const add = (batch) => {
       // batch is oldest first; the table is newest first
@@ -102,7 +111,7 @@ export function JournalPanel({ config }) {
       redraw();
     });
     const stop = followJournal({ onBatch: add, onDropped: (n) => setDropped((d) => d + n), onState: setLive });
-    return () => { stop(); cancelAnimationFrame(frame); };
+    return () => { stop(); cancelAnimationFrame(frame); clearTimeout(timer); };
   }, []);
 
   const rows = useMemo(() => held.current.filter((e) => passes(e, filter)).slice(0, SHOWN), [version, filter]);
