@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { AbstractStartedContainer, GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { createControlClient, type ControlClient } from './client/control-client.js';
 import { createDispatcher, createHttpsAgent, type FetchDispatcher, type TlsMaterial } from './client/tls-clients.js';
 
@@ -40,6 +40,12 @@ export class AxysMockContainer extends GenericContainer {
   }
 
   override async start(): Promise<StartedAxysMockContainer> {
+    // The URLs use the Docker host's address, which is not localhost when the tests run in a container
+    // (the bridge gateway, or TESTCONTAINERS_HOST_OVERRIDE): the server certificate must name it.
+    // Names given with withEnvironment({ TLS_SERVER_NAMES }) are kept.
+    const dockerHost = (await getContainerRuntimeClient()).info.containerRuntime.host;
+    const names = (this.environment.TLS_SERVER_NAMES ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+    this.withEnvironment({ TLS_SERVER_NAMES: [...new Set([...names, dockerHost])].join(',') });
     const started = await super.start();
     try {
       return await StartedAxysMockContainer.connect(started, this.#controlToken);
