@@ -50,6 +50,26 @@ describe('a journal entry explains the answer', () => {
     expect(JSON.parse(pinEntry.request.body.text)).toEqual({ newPin: '[redacted]', oldPin: '[redacted]' });
   });
 
+  it('a body longer than the kept 16 KB still has its secret fields redacted by name', async () => {
+    const api = apiClient(mock());
+    // an unknown field pads the body past the journal's 16 KB; the PINs come after it
+    const pin = await api.put(`/v2/cards/${fixtureCard.active}/pin`, { padding: 'x'.repeat(20_000), newPin: '4821', oldPin: '1234' });
+    const e = await entryOf(pin.headers['x-request-id']);
+    expect(e.request.body.size).toBeGreaterThan(20_000);
+    expect(e.request.body.text).not.toContain('4821');
+    expect(e.request.body.text).not.toContain('1234');
+  });
+
+  it('an entry read later shows the answer as it was sent, not the state as it is now', async () => {
+    const api = apiClient(mock());
+    const before = await api.get('/v2/cardholders/10001');
+    const changed = await api.put('/v2/cardholders/10001/update', { emailAdr: 'later@example.com' });
+    expect(changed.status).toBe(200);
+    const e = await entryOf(before.headers['x-request-id']);
+    expect(JSON.parse(e.response.body.text)).toEqual(before.body);
+    expect(e.response.body.text).not.toContain('later@example.com');
+  });
+
   it('a refused key is a failed apiKey step naming only the last 4 characters', async () => {
     const res = await apiClient(mock(), { apiKey: 'axys_stg_nobody_000000000000wxyz' }).get('/v2/cardholders');
     expect(res.status).toBe(401);

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../clock.js';
 import { contextOf, type RequestContext } from '../http/context.js';
 import { sendError } from '../http/error-handler.js';
-import { answer } from '../http/answer.js';
+import { answer, answerText } from '../http/answer.js';
 import { errors, errorTemplate, type ErrorTemplate } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { resetConnection } from './connection.js';
@@ -51,7 +51,7 @@ function answerInstead(fault: FinalFault, req: Request, res: Response, engine: F
       engine.hold(res);
       return;
     case 'malformed':
-      res.status(200).type('application/json').send(operationBody === undefined ? CUT_OFF_SUCCESS : cutOff(JSON.stringify(operationBody)));
+      answerText(res, 200, operationBody === undefined ? CUT_OFF_SUCCESS : cutOff(JSON.stringify(operationBody)));
       return;
     default: {
       const unknown: never = fault;

@@ -35,10 +35,16 @@ export function answer(res: Response, status: number, body: unknown, headers?: R
       ({ status, body } = checkFailure(err));
     }
   }
-  const text = JSON.stringify(body);
+  answerText(res, status, JSON.stringify(body));
+}
+
+/** Writes JSON text as it is (a fault's cut-off body uses it directly); the journal keeps the text. */
+export function answerText(res: Response, status: number, text: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
-  if (res.req.method === 'HEAD') res.end();
-  else res.end(text);
+  if (res.req.method === 'HEAD') return void res.end();
+  const ctx = maybeContextOf(res.req);
+  if (ctx) ctx.answerText = text;
+  res.end(text);
 }

@@ -38,8 +38,11 @@ export class RequestContext {
   fault: string | null = null;
   /** why the answer is not the operation's own (fault, rate limit) */
   reason: string | null = null;
-  /** bytes of a request body read without Content-Length */
+  /** bytes of the request body as read, and its text (JSON bodies), for the journal */
   bodyBytes: number | undefined;
+  bodyText: string | undefined;
+  /** the JSON text the answer wrote (http/answer.ts), for the journal */
+  answerText: string | undefined;
   /** set where answers are checked against the spec (validateResponses): throws on a mismatch */
   checkAnswer: ((status: number, body: unknown) => void) | null = null;
   /** set by an after-commit fault: whatever the request answers is replaced by the fault's answer */

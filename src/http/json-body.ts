@@ -16,8 +16,8 @@ export const MAX_JSON_DEPTH = 64;
 export interface JsonBodyOptions {
   /** like express.json's: '256kb', '10mb' */
   limit: string;
-  /** called with the raw bytes, like express.json's verify */
-  verify?: (req: Request, res: Response, buf: Buffer, encoding: string) => void;
+  /** called with the decoded text and its size in bytes, before it is parsed */
+  seen?: (req: Request, text: string, bytes: number) => void;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -100,7 +100,7 @@ function charsetOf(req: Request): string | undefined {
 
 /** The middleware: `app.use(jsonBody({ limit: '256kb' }))`. */
 export function jsonBody(options: JsonBodyOptions): RequestHandler[] {
-  const read = express.raw({ type: 'application/json', limit: options.limit, ...(options.verify ? { verify: options.verify } : {}) });
+  const read = express.raw({ type: 'application/json', limit: options.limit });
   const parse = (req: Request, _res: Response, next: NextFunction): void => {
     if (!Buffer.isBuffer(req.body)) return next();
     const charset = charsetOf(req);
@@ -108,7 +108,10 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler[] {
       return next(errors.unsupportedCharset(charset));
     }
     try {
-      req.body = parseJsonBody(decode(req.body));
+      const bytes = req.body.length;
+      const text = decode(req.body);
+      options.seen?.(req, text, bytes);
+      req.body = parseJsonBody(text);
       next();
     } catch (e) {
       next(e);

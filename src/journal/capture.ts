@@ -83,17 +83,15 @@ export function captureParsed(value: unknown, size: number, mimeType: string | n
   return { size, mimeType, text, truncated: truncated || budget.left <= 0 };
 }
 
-/** A body seen as bytes (the response): JSON is parsed and redacted by field name, anything else by pattern. */
-export function captureBytes(chunks: readonly Buffer[], size: number, mimeType: string | null): CapturedBody {
-  const seen = Buffer.concat(chunks).subarray(0, LIMITS.body);
-  const raw = seen.toString('utf8');
-  const complete = seen.length >= size;
-  if (complete && mimeType?.includes('json')) {
+/** A body seen as text, all of it or its first LIMITS.body characters: JSON is parsed and redacted by field name, anything else by pattern. */
+export function captureText(text: string, complete: boolean, size: number, mimeType: string | null): CapturedBody {
+  const seen = text.length > LIMITS.body ? text.slice(0, LIMITS.body) : text;
+  if (complete && seen.length === text.length && mimeType?.includes('json')) {
     try {
-      return captureParsed(JSON.parse(raw), size, mimeType);
+      return captureParsed(JSON.parse(text), size, mimeType);
     } catch {
       // not JSON after all: fall through to the pattern redaction
     }
   }
-  return { size, mimeType, text: redactText(raw), truncated: !complete };
+  return { size, mimeType, text: redactText(seen), truncated: !complete || seen.length < text.length };
 }

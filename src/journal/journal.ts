@@ -42,16 +42,25 @@ function messageSize(m: JournalMessage | null): number {
   return n;
 }
 
+/**
+ * On an entry whose request and response are captured when first read (journal/recorder.ts): the
+ * characters they will hold, so that counting the entry does not capture them.
+ */
+export const RAW_SIZE = Symbol('axys-mock.journal.raw-size');
+
 /** Characters an entry holds (an estimate of its memory, not counting shared strings twice). */
 export function entrySize(e: JournalEntry): number {
   let n = ENTRY_OVERHEAD + (e.path?.length ?? 0) + (e.query?.length ?? 0) + (e.reason?.length ?? 0);
   for (const s of e.chain) n += s.detail.length + 64;
-  return n + messageSize(e.request) + messageSize(e.response);
+  const raw = (e as { [RAW_SIZE]?: number })[RAW_SIZE];
+  return n + (raw ?? messageSize(e.request) + messageSize(e.response));
 }
 
+/** The entry without its request and response (which it does not read, so they stay uncaptured). */
 export function summaryOf(e: JournalEntry): JournalSummary {
-  const { request: _request, response: _response, ...summary } = e;
-  return summary;
+  const summary: Record<string, unknown> = {};
+  for (const key of Object.keys(e)) if (key !== 'request' && key !== 'response') summary[key] = e[key as keyof JournalEntry];
+  return summary as JournalSummary;
 }
 
 /** Whether an entry passes the filters of a query (not `after` or `limit`). */

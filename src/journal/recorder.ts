@@ -1,62 +1,98 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../clock.js';
 import { normalizeIp } from '../net/ip.js';
-import { captureBytes, captureHeaders, captureParsed, cut, LIMITS, type CapturedBody } from './capture.js';
+import { captureHeaders, captureParsed, captureText, cut, LIMITS, type CapturedBody } from './capture.js';
 import { maybeContextOf, type RequestContext } from '../http/context.js';
-import type { Journal } from './journal.js';
+import { RAW_SIZE, type Journal, type JournalEntry, type JournalMessage } from './journal.js';
 import { operationOf } from './operations.js';
 
-/** express.json's `verify` hook: the size of a body sent without Content-Length (chunked), for its journal entry. */
-export function countBodyBytes(req: unknown, _res: object, buf: Buffer): void {
-  const ctx = maybeContextOf(req as Request);
-  if (ctx) ctx.bodyBytes = buf.length;
+/** The JSON body parser's hook: the request body's text and size, for its journal entry. */
+export function seeRequestBody(req: Request, text: string, bytes: number): void {
+  const ctx = maybeContextOf(req);
+  if (!ctx) return;
+  ctx.bodyBytes = bytes;
+  ctx.bodyText = text;
 }
 
 function mimeOf(type: unknown): string | null {
   return typeof type === 'string' ? type : null;
 }
 
-/** The first LIMITS.body bytes the response writes, and how many it wrote in all. */
-function tapResponse(res: Response): { chunks: Buffer[]; size: number } {
-  const tap = { chunks: [] as Buffer[], size: 0 };
-  let kept = 0;
-  const see = (chunk: unknown, encoding: unknown) => {
-    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    tap.size += buf.length;
-    if (kept < LIMITS.body) {
-      tap.chunks.push(buf.subarray(0, LIMITS.body - kept));
-      kept += Math.min(buf.length, LIMITS.body - kept);
-    }
-  };
-  const write = res.write;
-  const end = res.end;
-  res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
-    see(chunk, rest[0]);
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as Response['write'];
-  res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
-    see(chunk, rest[0]);
-    return (end as (...a: unknown[]) => Response).call(this, chunk, ...rest);
-  } as Response['end'];
-  return tap;
+type Headers = Record<string, string | string[] | number | undefined>;
+
+/**
+ * What a message's journal form is made from, kept as the request left it: the header object and the
+ * body text are referenced, not copied. A body over LIMITS.body is captured at once instead (from its
+ * parsed value, so fields are redacted by name all the same), so no entry holds a long text.
+ */
+interface RawMessage {
+  headers: Headers;
+  size: number;
+  mimeType: string | null;
+  /** the whole body text, at most LIMITS.body characters, captured when read */
+  text?: string;
+  /** or the body already captured (long, refused unread, or none) */
+  captured?: CapturedBody | null;
 }
 
-function requestBody(req: Request, ctx: RequestContext): CapturedBody | null {
-  const size = ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0);
-  const mimeType = mimeOf(req.headers['content-type']);
-  if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && (size > 0 || Object.keys(req.body as object).length)) {
-    return captureParsed(req.body, size, mimeType);
+function parsedOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
+}
+
+function rawBody(text: string | undefined, parsed: unknown, size: number, mimeType: string | null): Omit<RawMessage, 'headers'> {
+  if (size === 0) return { size, mimeType, captured: null };
   // refused before the body was read (gateway, rate limit, fault), or not JSON: only its size is known
-  return size > 0 ? { size, mimeType, text: '', truncated: true } : null;
+  if (text === undefined) return { size, mimeType, captured: { size, mimeType, text: '', truncated: true } };
+  if (text.length <= LIMITS.body) return { size, mimeType, text };
+  const value = parsed === undefined && mimeType?.includes('json') ? parsedOr(text) : parsed;
+  return { size, mimeType, captured: value !== undefined && value !== null && typeof value === 'object' ? captureParsed(value, size, mimeType) : captureText(text, false, size, mimeType) };
+}
+
+function messageOf(raw: RawMessage): JournalMessage {
+  const body = raw.text !== undefined ? captureText(raw.text, true, raw.size, raw.mimeType) : (raw.captured ?? null);
+  return { headers: captureHeaders(raw.headers), body };
+}
+
+/** Characters a raw message will hold once captured (an estimate: redaction changes little). */
+function rawSize(raw: RawMessage): number {
+  let n = raw.text !== undefined ? raw.text.length + 64 : raw.captured ? raw.captured.text.length + 64 : 0;
+  for (const name in raw.headers) {
+    const v = raw.headers[name];
+    if (v !== undefined) n += name.length + String(v).length + 32;
+  }
+  return n;
+}
+
+/**
+ * An entry whose request and response are captured (redacted, bounded) when first read, not on the
+ * request's path: most entries are never read, and capturing costs more than the rest of the entry.
+ */
+function withLazyMessages(summary: Omit<JournalEntry, 'request' | 'response'>, request: RawMessage, response: RawMessage | null): JournalEntry {
+  const entry = summary as JournalEntry;
+  const lazy = (key: 'request' | 'response', make: () => JournalMessage | null) =>
+    Object.defineProperty(entry, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = make();
+        Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
+        return value;
+      },
+    });
+  lazy('request', () => messageOf(request));
+  lazy('response', () => (response ? messageOf(response) : null));
+  Object.defineProperty(entry, RAW_SIZE, { value: rawSize(request) + (response ? rawSize(response) : 0) });
+  return entry;
 }
 
 /** Records the request in the journal once its response is finished (or the connection dropped). */
 export function journalOnClose(journal: Journal, clock: Clock, req: Request, res: Response, ctx: RequestContext): void {
   const started = ctx.startedAt;
   const time = clock.nowMs();
-  const tap = tapResponse(res);
   // 'close' comes once per response: after it finished, or when the connection dropped first
   res.once('close', () => {
     const ended = performance.now();
@@ -65,26 +101,39 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
     const query = rawQuery === undefined ? null : cut(rawQuery, LIMITS.query);
     const { gatewayDoneAt } = ctx;
     const sent = res.headersSent;
-    journal.record({
-      id: ctx.requestId,
-      time,
-      method: req.method,
-      path: path.text,
-      status: sent ? res.statusCode : null,
-      decision: ctx.decision,
-      programId: ctx.programId,
-      remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
-      durationMs: round(ended - started),
-      fault: ctx.fault,
-      reason: ctx.reason,
-      operation: path.truncated ? null : operationOf(req.method, path.text),
-      query: query?.text ?? null,
-      chain: ctx.chain,
-      timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
-      truncated: path.truncated || (query?.truncated ?? false),
-      request: { headers: captureHeaders(req.headers), body: requestBody(req, ctx) },
-      response: sent ? { headers: captureHeaders(res.getHeaders()), body: tap.size ? captureBytes(tap.chunks, tap.size, mimeOf(res.getHeader('content-type'))) : null } : null,
-    });
+    const requestMime = mimeOf(req.headers['content-type']);
+    const request: RawMessage = {
+      headers: req.headers,
+      ...rawBody(ctx.bodyText, req.body, ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0), requestMime),
+    };
+    const answered = ctx.answerText;
+    const response: RawMessage | null = sent
+      ? { headers: res.getHeaders() as Headers, ...rawBody(answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) }
+      : null;
+    journal.record(
+      withLazyMessages(
+        {
+          id: ctx.requestId,
+          time,
+          method: req.method,
+          path: path.text,
+          status: sent ? res.statusCode : null,
+          decision: ctx.decision,
+          programId: ctx.programId,
+          remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
+          durationMs: round(ended - started),
+          fault: ctx.fault,
+          reason: ctx.reason,
+          operation: path.truncated ? null : operationOf(req.method, path.text),
+          query: query?.text ?? null,
+          chain: ctx.chain,
+          timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
+          truncated: path.truncated || (query?.truncated ?? false),
+        },
+        request,
+        response,
+      ),
+    );
   });
 }
 

@@ -45,9 +45,20 @@ export function isIp(text: string): boolean {
  * `0:0:0:0:0:0:0:1` -> `::1`, `2001:DB8::1` -> `2001:db8::1`. Anything else comes back unchanged.
  */
 export function normalizeIp(ip: string): string {
-  const a = parseAddress(ip);
-  return a ? spell(a) : ip;
+  let spelled = spellings.get(ip);
+  if (spelled === undefined) {
+    const a = parseAddress(ip);
+    spelled = a ? spell(a) : ip;
+    if (spellings.size >= SPELLINGS_MAX) spellings.clear();
+    spellings.set(ip, spelled);
+  }
+  return spelled;
 }
+
+// Every request spells its caller's address several times (gateway, FCrDNS, journal), and ipaddr.js
+// answers `::ffff:127.0.0.1` by throwing inside IPv4.isValid: a bounded memo keeps that off the hot path.
+const SPELLINGS_MAX = 4096;
+const spellings = new Map<string, string>();
 
 /** Whether two spellings name the same address (false when either is not an address). */
 export function sameIp(a: string, b: string): boolean {

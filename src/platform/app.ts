@@ -12,7 +12,7 @@ import { specRouter } from '../http/spec-router.js';
 import { loadSpecValidator } from '../http/validator.js';
 import { IdempotencyKeys } from '../idempotency/keys.js';
 import type { Journal } from '../journal/journal.js';
-import { countBodyBytes } from '../journal/recorder.js';
+import { seeRequestBody } from '../journal/recorder.js';
 import { platformSpecPath } from '../paths.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
@@ -61,7 +61,7 @@ export async function createPlatformApp(deps: PlatformAppDeps): Promise<Express>
   const work = new UnitOfWork({ store: deps.store, clock: deps.clock, keys: new IdempotencyKeys() });
   const app = baseApp();
   app.use(frontDoor({ journal: deps.journal, clock: deps.clock, gateway: deps.gateway, rateLimiter: deps.rateLimiter, faults: deps.faults }));
-  app.use(jsonBody({ limit: '256kb', verify: countBodyBytes }));
+  app.use(jsonBody({ limit: '256kb', seen: seeRequestBody }));
   app.use(
     specRouter(spec, deps.validateResponses, (route) => {
       const op = route.operationId === undefined ? undefined : operations.get(route.operationId);
