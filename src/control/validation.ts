@@ -1,26 +1,22 @@
-import type { Express, NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { Express, RequestHandler, Response } from 'express';
 import { checkFailure } from '../http/answer.js';
 import { maybeContextOf } from '../http/context.js';
-import { errors } from '../http/errors.js';
 import { specRouter } from '../http/spec-router.js';
 import { loadSpecValidator } from '../http/validator.js';
 import { controlSpecPath } from '../paths.js';
 
 /**
  * Validation of control requests against openapi/control.yaml: the spec is loaded on the first
- * control request (once per process, shared by every mock in it), then one Router validates each
+ * control request (once per process, shared by every mock in it), then one dispatcher validates each
  * request and hands it on to the control routers; a spec path with another method is a 405 with
  * Allow, a path the spec does not have a 404.
  */
 export function controlValidation(validateResponses: boolean): RequestHandler {
-  let router: Router | null = null;
-  let loading: Promise<Router> | null = null;
+  let router: RequestHandler | null = null;
+  let loading: Promise<RequestHandler> | null = null;
+  // a valid request goes on to the control routers
   const load = () =>
-    (loading ??= loadSpecValidator(controlSpecPath, validateResponses).then((spec) => {
-      const r = specRouter(spec, validateResponses, () => (_route, _req, _res, next) => next('router'));
-      r.use((req: Request, _res: Response, next: NextFunction) => next(errors.unknownRoute(req.method, req.path)));
-      return (router = r);
-    })).catch((e: unknown) => {
+    (loading ??= loadSpecValidator(controlSpecPath, validateResponses).then((spec) => (router = specRouter(spec, validateResponses, () => (_route, _req, _res, next) => next())))).catch((e: unknown) => {
       loading = null;
       throw e;
     });

@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { maybeContextOf } from './context.js';
 import { errors } from './errors.js';
 import { infiniteQueryNumbers } from './finite-query.js';
@@ -15,21 +15,71 @@ export function allowHeader(methods: readonly string[]): string {
   return METHOD_ORDER.filter((m) => allowed.has(m)).join(', ');
 }
 
+/** A spec path split into segments: a literal (lower-case) or a parameter's name. */
+interface CompiledPath {
+  segments: Array<{ literal: string } | { param: string }>;
+  allow: string;
+  /** by method (HEAD falls back to GET) */
+  handlers: Map<string, (req: Request, res: Response, next: NextFunction) => void>;
+}
+
+function compilePath(expressRoute: string, allow: string): CompiledPath {
+  const segments = expressRoute
+    .split('/')
+    .slice(1)
+    .map((s) => (s.startsWith(':') ? { param: s.slice(1) } : { literal: s.toLowerCase() }));
+  return { segments, allow, handlers: new Map() };
+}
+
+/** As Express's router decodes a parameter: a malformed escape is a 400. */
+function decodeParam(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch (e) {
+    const err = e as URIError & { status?: number; statusCode?: number };
+    err.message = `Failed to decode param '${value}'`;
+    err.status = err.statusCode = 400;
+    throw err;
+  }
+}
+
+/** The params when `parts` (a request path split at '/') is this path, else null. Literals compare case-insensitively, like Express. */
+function matchPath(path: CompiledPath, parts: string[]): Record<string, string> | null {
+  const { segments } = path;
+  if (segments.length !== parts.length) return null;
+  let params: Record<string, string> | null = null;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    const part = parts[i]!;
+    if ('literal' in seg) {
+      if (part.length !== seg.literal.length || (part !== seg.literal && part.toLowerCase() !== seg.literal)) return null;
+    } else {
+      if (part === '') return null;
+      (params ??= {})[seg.param] = part;
+    }
+  }
+  return params ?? {};
+}
+
 /**
- * One Router over every operation of a spec, in eov's order (literal segments before parameters):
- * each route validates its request with the spec's validator (synchronously), then arms the response
- * check when answers are checked, and hands on. A spec path with another method is a 405 with Allow; HEAD
- * on a GET route is routed to the GET (Express does) and answers its headers without a body.
+ * One dispatcher over every operation of a spec, in eov's order (literal segments before parameters),
+ * matching as Express's router would (case-insensitive literals, an optional trailing slash, decoded
+ * parameters) but by segments, without a regular expression per route: the first spec path that
+ * matches decides. Its route validates the request with the spec's validator (synchronously), arms the
+ * response check when answers are checked, and hands on. A spec path with another method is a 405 with
+ * Allow; HEAD on a GET route runs the GET and answers its headers without a body; a path the spec does
+ * not have is a 404.
  */
-export function specRouter(spec: SpecValidator, validateResponses: boolean, handle: (route: SpecRoute) => RouteHandler | undefined): Router {
-  const router = Router();
+export function specRouter(spec: SpecValidator, validateResponses: boolean, handle: (route: SpecRoute) => RouteHandler | undefined): RequestHandler {
+  const paths: CompiledPath[] = [];
   for (const [path, methods] of spec.methodsOf) {
-    const route = router.route(path);
+    const compiled = compilePath(path, allowHeader(methods));
     for (const r of spec.routes) {
       if (r.expressRoute !== path) continue;
       const handler = handle(r);
       if (!handler) continue;
-      route[r.method.toLowerCase() as 'get'](function validated(req: Request, res: Response, next: NextFunction) {
+      compiled.handlers.set(r.method.toUpperCase(), function validated(req: Request, res: Response, next: NextFunction) {
         try {
           spec.validateRequest(req, res, r);
         } catch (e) {
@@ -45,8 +95,26 @@ export function specRouter(spec: SpecValidator, validateResponses: boolean, hand
         handler(r, req, res, next);
       });
     }
-    const allow = allowHeader(methods);
-    route.all((req: Request, _res: Response, next: NextFunction) => next(errors.methodNotAllowed(req.method, req.path).withHeaders({ Allow: allow })));
+    paths.push(compiled);
   }
-  return router;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const parts = req.path.split('/');
+    parts.shift();
+    // Express's non-strict routing: one trailing slash is optional
+    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+    for (const path of paths) {
+      const raw = matchPath(path, parts);
+      if (!raw) continue;
+      const handler = path.handlers.get(req.method) ?? (req.method === 'HEAD' ? path.handlers.get('GET') : undefined);
+      if (!handler) return next(errors.methodNotAllowed(req.method, req.path).withHeaders({ Allow: path.allow }));
+      try {
+        for (const name in raw) raw[name] = decodeParam(raw[name]!);
+      } catch (e) {
+        return next(e);
+      }
+      req.params = raw;
+      return handler(req, res, next);
+    }
+    next(errors.unknownRoute(req.method, req.path));
+  };
 }
