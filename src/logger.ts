@@ -28,13 +28,58 @@ export function write(stream: NodeJS.WritableStream, text: string): void {
   if (!gone) stream.write(text);
 }
 
+/** Request lines are many and small; one write per line costs a system call each (stdout is synchronous for pipes and files). */
+const BATCH_MAX = 64 * 1024;
+
+/**
+ * Lines gathered during one turn of the event loop and written together at its end (or once 64 KB
+ * have gathered, or at exit), in order with everything else written to the same stream.
+ */
+class LineBatch {
+  #text = '';
+  #scheduled = false;
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+
+  add(line: string): void {
+    this.#text += line;
+    if (this.#text.length >= BATCH_MAX) return this.flush();
+    if (this.#scheduled) return;
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', flushBatches);
+    }
+    batches.add(this);
+    this.#scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    batches.delete(this);
+    if (!this.#text) return;
+    const text = this.#text;
+    this.#text = '';
+    write(this.stream, text);
+  }
+}
+
+const batches = new Set<LineBatch>();
+let exitHooked = false;
+function flushBatches(): void {
+  for (const b of [...batches]) b.flush();
+}
+
 export function createLogger(level: Config['logLevel'], format: Config['logFormat'] = 'text'): Logger {
-  const out = (message: string) => write(process.stdout, `${message}\n`);
+  const lines = new LineBatch(process.stdout);
+  const out = (message: string) => {
+    lines.flush();
+    write(process.stdout, `${message}\n`);
+  };
   const json = (lvl: string, msg: string, err?: unknown) =>
     JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...(err instanceof Error ? { error: err.message, stack: err.stack } : err ? { error: String(err) } : {}) });
   const text = format === 'json' ? (lvl: string, m: string) => json(lvl, m) : (_lvl: string, m: string) => m;
   return {
-    line: (t) => level !== 'silent' && out(t),
+    line: (t) => level !== 'silent' && lines.add(`${t}\n`),
     info: (m) => level !== 'silent' && out(text('info', m)),
     debug: (m) => level === 'debug' && out(text('debug', m)),
     error: (m, err) => {
