@@ -98,10 +98,15 @@ function charsetOf(req: Request): string | undefined {
   return /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1]?.toLowerCase();
 }
 
-/** The middleware: `app.use(jsonBody({ limit: '256kb' }))`. */
-export function jsonBody(options: JsonBodyOptions): RequestHandler[] {
+/** A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3), as body-parser decides. */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] !== undefined;
+}
+
+/** The middleware: `app.use(jsonBody({ limit: '256kb' }))`. A request without a body passes straight on. */
+export function jsonBody(options: JsonBodyOptions): RequestHandler {
   const read = express.raw({ type: 'application/json', limit: options.limit });
-  const parse = (req: Request, _res: Response, next: NextFunction): void => {
+  const parse = (req: Request, next: NextFunction): void => {
     if (!Buffer.isBuffer(req.body)) return next();
     const charset = charsetOf(req);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
@@ -117,5 +122,8 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler[] {
       next(e);
     }
   };
-  return [read, parse];
+  return (req, res, next) => {
+    if (!hasBody(req)) return next();
+    read(req, res, (err?: unknown) => (err ? next(err) : parse(req, next)));
+  };
 }

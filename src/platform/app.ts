@@ -6,7 +6,7 @@ import type { RateLimiter } from '../gateway/rate-limit.js';
 import { baseApp } from '../http/base-app.js';
 import { contextOf } from '../http/context.js';
 import { errorHandler, type ErrorLogger } from '../http/error-handler.js';
-import { errors } from '../http/errors.js';
+import { chain } from '../http/chain.js';
 import { jsonBody } from '../http/json-body.js';
 import { specRouter } from '../http/spec-router.js';
 import { loadSpecValidator } from '../http/validator.js';
@@ -51,33 +51,35 @@ export function platformOperationTable(deps: PlatformDeps): Map<string, Operatio
 
 /**
  * The emulated platform API (/v2), in the documented order: the front door (request id, journal,
- * gateway, rate limit, faults, staging check), the JSON body, then one Router whose routes validate
- * against the spec and run the operation as one unit of work. The spec is loaded (once per process)
- * before this resolves, so the listener is ready when it starts.
+ * gateway, rate limit, faults, staging check), the JSON body, then the spec's dispatcher, which
+ * validates against the spec and runs the operation as one unit of work (a path the spec lacks is a
+ * 404), all in one layer. The spec is loaded (once per process) before this resolves, so the
+ * listener is ready when it starts.
  */
 export async function createPlatformApp(deps: PlatformAppDeps): Promise<Express> {
   const spec = await loadSpecValidator(platformSpecPath, deps.validateResponses);
   const operations = platformOperationTable({ store: deps.store, clock: deps.clock, settings: deps.settings, webhooks: deps.webhooks });
   const work = new UnitOfWork({ store: deps.store, clock: deps.clock, keys: new IdempotencyKeys() });
   const app = baseApp();
-  app.use(frontDoor({ journal: deps.journal, clock: deps.clock, gateway: deps.gateway, rateLimiter: deps.rateLimiter, faults: deps.faults }));
-  app.use(jsonBody({ limit: '256kb', seen: seeRequestBody }));
+  // the front door, the body and the spec's dispatcher: one layer, run in this order
   app.use(
-    specRouter(spec, deps.validateResponses, (route) => {
-      const op = route.operationId === undefined ? undefined : operations.get(route.operationId);
-      if (!op) return undefined;
-      return (_route, req, res, next) => {
-        try {
-          const done = work.run(op, req, res, contextOf(req));
-          if (done) done.catch(next);
-        } catch (e) {
-          next(e);
-        }
-      };
-    }),
+    chain(
+      frontDoor({ journal: deps.journal, clock: deps.clock, gateway: deps.gateway, rateLimiter: deps.rateLimiter, faults: deps.faults }),
+      jsonBody({ limit: '256kb', seen: seeRequestBody }),
+      specRouter(spec, deps.validateResponses, (route) => {
+        const op = route.operationId === undefined ? undefined : operations.get(route.operationId);
+        if (!op) return undefined;
+        return (_route, req, res, next) => {
+          try {
+            const done = work.run(op, req, res, contextOf(req));
+            if (done) done.catch(next);
+          } catch (e) {
+            next(e);
+          }
+        };
+      }),
+    ),
   );
-  // in the spec but not routed would otherwise get Express's HTML 404
-  app.use((req, _res, next) => next(errors.unknownRoute(req.method, req.path)));
   app.use(errorHandler(deps.logError));
   return app;
 }
