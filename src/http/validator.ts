@@ -5,15 +5,20 @@ import { rememberSpecDocument } from './spec-document.js';
 /**
  * express-openapi-validator (5.6, pinned ~5.6.2) used through its own parts, without its route
  * lookup and its five asynchronous middlewares: the spec is loaded and preprocessed once per process
- * (per spec file and response setting) and shared by every startMock(); each Express route carries
- * its spec operation and calls eov's RequestValidator for it synchronously. eov compiles an
+ * (per spec file and response setting) and shared by every startMock(); the spec dispatcher hands
+ * each request with its spec operation to eov's RequestValidator, synchronously. eov compiles an
  * operation's ajv validators on its first request and keeps them for the process.
- * These are eov's semi-internal modules (dist/...): test/spec.test.ts covers every operation.
+ * These are eov's semi-internal modules (dist/...): test/spec.test.ts covers every operation, and
+ * test/spec-loader.test.ts holds the loading and preprocessing to eov's own.
  */
 const require = createRequire(import.meta.url);
+const eovRequire = createRequire(require.resolve('express-openapi-validator'));
 const eov = {
   OpenApiValidator: (require('express-openapi-validator/dist/openapi.validator.js') as typeof import('express-openapi-validator/dist/openapi.validator.js')).OpenApiValidator,
-  OpenApiSpecLoader: (require('express-openapi-validator/dist/framework/openapi.spec.loader.js') as typeof import('express-openapi-validator/dist/framework/openapi.spec.loader.js')).OpenApiSpecLoader,
+  specLoader: require('express-openapi-validator/dist/framework/openapi.spec.loader.js') as typeof import('express-openapi-validator/dist/framework/openapi.spec.loader.js'),
+  OpenAPIFramework: (require('express-openapi-validator/dist/framework/index.js') as typeof import('express-openapi-validator/dist/framework/index.js')).OpenAPIFramework,
+  // the ref parser eov itself loads the spec with (its dependency, resolved from eov)
+  RefParser: eovRequire('@apidevtools/json-schema-ref-parser') as { bundle(file: string): Promise<unknown> },
   SchemaPreprocessor: (require('express-openapi-validator/dist/middlewares/parsers/schema.preprocessor.js') as typeof import('express-openapi-validator/dist/middlewares/parsers/schema.preprocessor.js')).SchemaPreprocessor,
   RequestValidator: (require('express-openapi-validator/dist/middlewares/openapi.request.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.request.validator.js')).RequestValidator,
   ResponseValidator: (require('express-openapi-validator/dist/middlewares/openapi.response.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.response.validator.js')).ResponseValidator,
@@ -77,14 +82,10 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
     // checking the spec against the OpenAPI meta-schema costs most of the load; test/spec.test.ts does it once
     validateApiSpec: false,
   }) as unknown as { options: { validateResponses: unknown }; ajvOpts: { preprocessor: object; request: object; response: object } };
-  const spec = (await new eov.OpenApiSpecLoader({ apiDoc: apiSpec as never, validateApiSpec: false, $refParser: { mode: 'bundle' } }).load()) as unknown as {
-    apiDoc: { paths: Record<string, Record<string, Schema>> };
-    routes: Array<{ basePath: string; expressRoute: string; openApiRoute: string; method: string }>;
-    serial: number;
-  };
+  const spec = await loadSpec(apiSpec);
   // the lookups that read the spec's paths (coverage, journal, fault templates) use this document
   rememberSpecDocument(apiSpec, spec.apiDoc);
-  const preprocessed = new eov.SchemaPreprocessor(spec.apiDoc as never, oav.ajvOpts.preprocessor as never, oav.options.validateResponses as never).preProcess() as unknown as {
+  const preprocessed = new Preprocessor(spec.apiDoc, oav.ajvOpts.preprocessor, oav.options.validateResponses).preProcess() as {
     apiDocRes: { paths: Record<string, Record<string, Schema>> } | null;
   };
   const requests = new eov.RequestValidator(spec.apiDoc as never, oav.ajvOpts.request as never);
@@ -137,3 +138,71 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
 }
 
 function noop(): void {}
+
+type ApiDoc = { paths: Record<string, Record<string, Schema>>; servers?: unknown[] };
+interface LoadedSpec {
+  apiDoc: ApiDoc;
+  routes: Array<{ basePath: string; expressRoute: string; openApiRoute: string; method: string }>;
+  serial: number;
+}
+
+let serial = 0;
+
+/**
+ * What eov's OpenApiSpecLoader gives (the document bundled by eov's ref parser, and its routes sorted
+ * by eov's sortRoutes), without the step that loader cannot skip: compiling the OpenAPI meta-schema
+ * (about 200 ms) even when the spec is not checked against it (validateApiSpec: false).
+ */
+async function loadSpec(file: string): Promise<LoadedSpec> {
+  const apiDoc = (await eov.RefParser.bundle(file)) as ApiDoc;
+  // eov's own helpers, which read nothing of `this`
+  const basePaths = (eov.OpenAPIFramework.prototype as unknown as { getBasePathsFromServers(servers: unknown): Array<{ all(): string[] }> }).getBasePathsFromServers(apiDoc.servers);
+  const toExpressParams = (eov.specLoader.OpenApiSpecLoader.prototype as unknown as { toExpressParams(part: string): string }).toExpressParams;
+  const routes: LoadedSpec['routes'] = [];
+  for (const bpa of new Set(basePaths.flatMap((b) => b.all()))) {
+    const bp = bpa.replace(/\/$/, '');
+    for (const [path, methods] of Object.entries(apiDoc.paths ?? {})) {
+      for (const method of Object.keys(methods)) {
+        if (method.startsWith('x-') || ['parameters', 'summary', 'description'].includes(method)) continue;
+        const openApiRoute = `${bp}${path}`;
+        routes.push({ basePath: bp, expressRoute: openApiRoute.split(':').map(toExpressParams).join('\\:'), openApiRoute, method: method.toUpperCase() });
+      }
+    }
+  }
+  routes.sort(eov.specLoader.sortRoutes as never);
+  return { apiDoc, routes, serial: ++serial };
+}
+
+/** A JSON pointer (`#/components/schemas/Card`) into the document. */
+function resolvePointer(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let at: unknown = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+type PreprocessorBase = new (apiDoc: unknown, ajvOptions: unknown, responseOpts: unknown) => { preProcess(): unknown; apiDoc: unknown };
+
+/**
+ * eov's SchemaPreprocessor, but a `$ref` is looked up in the document instead of through ajv's
+ * getSchema, which compiled every referenced schema (about 230 ms) only to hand back the object it was
+ * given; the validators that run are compiled by the RequestValidator, per operation, as before.
+ */
+class Preprocessor extends (eov.SchemaPreprocessor as unknown as PreprocessorBase) {
+  readonly #resolved = new Map<string, unknown>();
+
+  resolveSchema(schema: { $ref?: string } | null | undefined): unknown {
+    if (!schema) return null;
+    const ref = schema.$ref;
+    if (!ref) return schema;
+    if (!this.#resolved.has(ref)) this.#resolved.set(ref, resolvePointer(this.apiDoc, ref));
+    return this.#resolved.get(ref);
+  }
+}
+
+/** For test/spec-loader.test.ts, which holds these to eov's own loader and preprocessor. */
+export const specLoadingInternals = { loadSpec, Preprocessor };
