@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // npm run build (and `prepare`, so a git or folder install builds too): dist/ from a clean slate.
-//  - tsc: the ESM entry dist/index.js, the CLI dist/main.js and the declarations;
-//  - esbuild: dist/index.cjs, one CommonJS file for require() and Jest (lowdb and steno are ESM-only,
-//    so they are bundled in; every other dependency stays a require() of the installed package).
+//  - tsc: the declarations (and a module per source file, which dist/testcontainers.js uses);
+//  - esbuild: dist/index.js and dist/main.js (the package and the CLI), each one ESM file, and
+//    dist/index.cjs, one CommonJS file for require() and Jest (lowdb and steno are ESM-only, so they
+//    are bundled in there); every other dependency stays an import of the installed package;
+//  - the bundled specs (src/generated/*.spec.json) into dist/generated.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -16,13 +18,31 @@ rmSync(dist, { recursive: true, force: true });
 
 const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-chmodSync(path.join(dist, 'main.js'), 0o755);
+// the specs as the validator loads them (src/http/spec-bundle.ts), generated with the types
+mkdirSync(path.join(dist, 'generated'), { recursive: true });
+for (const spec of ['platform', 'control']) copyFileSync(path.join(root, 'src', 'generated', `${spec}.spec.json`), path.join(dist, 'generated', `${spec}.spec.json`));
 
 const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const esmOnly = new Set(['lowdb', 'steno']);
 const { build } = await import('esbuild');
 // testcontainers is an optional peer: only dist/testcontainers.* require it
 const external = [...Object.keys(dependencies).filter((name) => !esmOnly.has(name)), 'testcontainers'];
+// dist/index.js and dist/main.js (the package and the CLI) are each one ESM file: loading ~100 modules
+// one by one was most of the import's time. tsc's per-module output stays beside them for the types.
+for (const entry of ['index', 'main']) {
+  await build({
+    entryPoints: [path.join(root, `src/${entry}.ts`)],
+    outfile: path.join(dist, `${entry}.js`),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+chmodSync(path.join(dist, 'main.js'), 0o755);
 for (const entry of ['index', 'testcontainers']) {
   await build({
     entryPoints: [path.join(root, `src/${entry}.ts`)],

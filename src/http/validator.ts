@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Request, Response } from 'express';
+import { bundledSpec } from './spec-bundle.js';
 import { rememberSpecDocument } from './spec-document.js';
 
 /**
@@ -12,13 +13,11 @@ import { rememberSpecDocument } from './spec-document.js';
  * test/spec-loader.test.ts holds the loading and preprocessing to eov's own.
  */
 const require = createRequire(import.meta.url);
-const eovRequire = createRequire(require.resolve('express-openapi-validator'));
 const eov = {
-  OpenApiValidator: (require('express-openapi-validator/dist/openapi.validator.js') as typeof import('express-openapi-validator/dist/openapi.validator.js')).OpenApiValidator,
+  AjvOptions: (require('express-openapi-validator/dist/framework/ajv/options.js') as typeof import('express-openapi-validator/dist/framework/ajv/options.js')).AjvOptions,
+  defaultSerDes: (require('express-openapi-validator/dist/framework/base.serdes.js') as { defaultSerDes: unknown[] }).defaultSerDes,
   specLoader: require('express-openapi-validator/dist/framework/openapi.spec.loader.js') as typeof import('express-openapi-validator/dist/framework/openapi.spec.loader.js'),
   OpenAPIFramework: (require('express-openapi-validator/dist/framework/index.js') as typeof import('express-openapi-validator/dist/framework/index.js')).OpenAPIFramework,
-  // the ref parser eov itself loads the spec with (its dependency, resolved from eov)
-  RefParser: eovRequire('@apidevtools/json-schema-ref-parser') as { bundle(file: string): Promise<unknown> },
   SchemaPreprocessor: (require('express-openapi-validator/dist/middlewares/parsers/schema.preprocessor.js') as typeof import('express-openapi-validator/dist/middlewares/parsers/schema.preprocessor.js')).SchemaPreprocessor,
   RequestValidator: (require('express-openapi-validator/dist/middlewares/openapi.request.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.request.validator.js')).RequestValidator,
   ResponseValidator: (require('express-openapi-validator/dist/middlewares/openapi.response.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.response.validator.js')).ResponseValidator,
@@ -73,15 +72,7 @@ export function loadSpecValidator(apiSpec: string, validateResponses: boolean): 
 }
 
 async function build(apiSpec: string, validateResponses: boolean): Promise<SpecValidator> {
-  const oav = new eov.OpenApiValidator({
-    apiSpec,
-    validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
-    validateResponses: validateResponses ? { allErrors: true } : false,
-    validateSecurity: false,
-    validateFormats: true,
-    // checking the spec against the OpenAPI meta-schema costs most of the load; test/spec.test.ts does it once
-    validateApiSpec: false,
-  }) as unknown as { options: { validateResponses: unknown }; ajvOpts: { preprocessor: object; request: object; response: object } };
+  const oav = validatorOptions(apiSpec, validateResponses);
   const spec = await loadSpec(apiSpec);
   // the lookups that read the spec's paths (coverage, journal, fault templates) use this document
   rememberSpecDocument(apiSpec, spec.apiDoc);
@@ -139,6 +130,32 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
 
 function noop(): void {}
 
+/**
+ * The options the mock validates with, normalised as eov's OpenApiValidator constructor does (its
+ * defaults filled in), and eov's ajv options built from them: requiring OpenApiValidator itself would
+ * load all of eov's middlewares (multer, security, ...) that the mock does not use.
+ * test/spec-loader.test.ts holds both to what OpenApiValidator makes of the same settings.
+ */
+export function validatorOptions(apiSpec: string, validateResponses: boolean): { options: { validateResponses: unknown }; ajvOpts: { preprocessor: object; request: object; response: object } } {
+  const options = {
+    apiSpec,
+    validateRequests: { allErrors: true, allowUnknownQueryParameters: false },
+    validateResponses: validateResponses ? { allErrors: true } : false,
+    validateSecurity: false as const,
+    validateFormats: true,
+    // checking the spec against the OpenAPI meta-schema costs most of the load; test/spec.test.ts does it once
+    validateApiSpec: false,
+    fileUploader: {},
+    $refParser: { mode: 'bundle' as const },
+    formats: {},
+    useRequestUrl: false,
+    operationHandlers: false as const,
+    serDes: eov.defaultSerDes,
+    ajvFormats: { mode: 'fast' as const },
+  };
+  return { options, ajvOpts: new eov.AjvOptions(options as never) as unknown as { preprocessor: object; request: object; response: object } };
+}
+
 type ApiDoc = { paths: Record<string, Record<string, Schema>>; servers?: unknown[] };
 interface LoadedSpec {
   apiDoc: ApiDoc;
@@ -149,12 +166,12 @@ interface LoadedSpec {
 let serial = 0;
 
 /**
- * What eov's OpenApiSpecLoader gives (the document bundled by eov's ref parser, and its routes sorted
- * by eov's sortRoutes), without the step that loader cannot skip: compiling the OpenAPI meta-schema
- * (about 200 ms) even when the spec is not checked against it (validateApiSpec: false).
+ * What eov's OpenApiSpecLoader gives (the document bundled by eov's ref parser, see spec-bundle.ts,
+ * and its routes sorted by eov's sortRoutes), without the step that loader cannot skip: compiling the
+ * OpenAPI meta-schema (about 200 ms) even when the spec is not checked against it (validateApiSpec: false).
  */
 async function loadSpec(file: string): Promise<LoadedSpec> {
-  const apiDoc = (await eov.RefParser.bundle(file)) as ApiDoc;
+  const apiDoc = (await bundledSpec(file)) as ApiDoc;
   // eov's own helpers, which read nothing of `this`
   const basePaths = (eov.OpenAPIFramework.prototype as unknown as { getBasePathsFromServers(servers: unknown): Array<{ all(): string[] }> }).getBasePathsFromServers(apiDoc.servers);
   const toExpressParams = (eov.specLoader.OpenApiSpecLoader.prototype as unknown as { toExpressParams(part: string): string }).toExpressParams;
