@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -12,6 +13,9 @@ export default defineConfig({
   },
   test: {
     pool: 'forks',
+    // one worker per core (vitest's default leaves one idle): much of the suite waits on processes it
+    // started (npm, tsc, the CLI, pytest, javac), and a second worker runs files meanwhile
+    maxWorkers: Math.max(2, os.availableParallelism()),
     testTimeout: 20000,
     hookTimeout: 30000,
     projects: [
