@@ -17,10 +17,11 @@ export function withCallerRanges(base: HostResolver, ranges: readonly string[], 
   if (!ranges.length) return base;
   const wanted = new Set(names.map((n) => n.toLowerCase()));
   const covers = (ip: string, name: string) => wanted.has(name.toLowerCase()) && ipAllowed(ranges, ip);
+  const withRange = (ip: string, found: string[]) => (ipAllowed(ranges, ip) ? [...found, ...[...wanted].filter((n) => !found.includes(n))] : found);
   return {
-    reverse: async (ip) => {
-      const found = await base.reverse(ip);
-      return ipAllowed(ranges, ip) ? [...found, ...[...wanted].filter((n) => !found.includes(n))] : found;
+    reverse: (ip) => {
+      const found = base.reverse(ip);
+      return found instanceof Promise ? found.then((f) => withRange(ip, f)) : withRange(ip, found);
     },
     forward: base.forward,
     covers,
@@ -61,16 +62,25 @@ export interface FcrdnsResult {
 
 /**
  * Forward-confirmed reverse DNS: some name of the certificate is in the reverse lookup of the
- * caller IP, and that name's forward lookup contains the caller IP.
+ * caller IP, and that name's forward lookup contains the caller IP. Synchronous when the resolver
+ * answers synchronously (the mock's own DNS table): no promise on the request's path.
  */
-export async function fcrdnsCheck(ip: string, certificateNames: readonly string[], resolver: HostResolver): Promise<FcrdnsResult> {
+export function fcrdnsCheck(ip: string, certificateNames: readonly string[], resolver: HostResolver): FcrdnsResult | Promise<FcrdnsResult> {
   const caller = normalizeIp(ip);
   const wanted = new Set(certificateNames.map((n) => n.toLowerCase()));
-  const reverse = await resolver.reverse(caller);
-  for (const name of reverse) {
-    const lower = name.toLowerCase();
+  const reverse = resolver.reverse(caller);
+  return reverse instanceof Promise ? reverse.then((r) => confirm(r, 0, caller, wanted, resolver)) : confirm(reverse, 0, caller, wanted, resolver);
+}
+
+/** The first of `reverse[from..]` that is a wanted name and resolves back to the caller. */
+function confirm(reverse: string[], from: number, caller: string, wanted: Set<string>, resolver: HostResolver): FcrdnsResult | Promise<FcrdnsResult> {
+  for (let i = from; i < reverse.length; i++) {
+    const lower = reverse[i]!.toLowerCase();
     if (!wanted.has(lower)) continue;
-    if (resolver.covers?.(caller, lower) || (await resolver.forward(lower)).includes(caller)) return { confirmed: lower, reverse };
+    if (resolver.covers?.(caller, lower)) return { confirmed: lower, reverse };
+    const forward = resolver.forward(lower);
+    if (forward instanceof Promise) return forward.then((f) => (f.includes(caller) ? { confirmed: lower, reverse } : confirm(reverse, i + 1, caller, wanted, resolver)));
+    if (forward.includes(caller)) return { confirmed: lower, reverse };
   }
   return { confirmed: null, reverse };
 }

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Decision, RequestContext } from '../http/context.js';
 import { ApiError, errors } from '../http/errors.js';
 import type { State } from '../store/state.js';
-import { fcrdnsCheck, type HostResolver } from './fcrdns.js';
+import { fcrdnsCheck, type FcrdnsResult, type HostResolver } from './fcrdns.js';
 import { allowlistEntry, normalizeIp } from '../net/ip.js';
 import { peerIdentity } from './peer.js';
 
@@ -30,7 +30,7 @@ export function keyHint(apiKey: string): string {
  * The documented checks after the handshake, in order: allowlist, FCrDNS, X-API-Key (contract
  * section 3). Each one is written to the request's decision chain, with what it compared. Answers
  * the refusal (an ApiError) or null once the caller is identified on the context; synchronous unless
- * the program checks FCrDNS.
+ * FCrDNS asks the system resolver.
  */
 export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContext): ApiError | null | Promise<ApiError | null> {
   const ip = normalizeIp(req.socket.remoteAddress ?? '');
@@ -87,7 +87,7 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
     return null;
   };
   if (!program.fcrdns) return checkKey();
-  return fcrdnsCheck(ip, identity.domains, deps.resolver).then(({ confirmed, reverse }) => {
+  const afterFcrdns = ({ confirmed, reverse }: FcrdnsResult) => {
     ctx.record({
       step: 'fcrdns',
       outcome: confirmed ? 'pass' : 'fail',
@@ -97,6 +97,8 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
       facts: { ip, reverse, confirmed, certificateNames: identity.domains },
     });
     return confirmed ? checkKey() : refuse(ctx, 'fcrdns_failed', errors.ipNotAuthorized());
-  });
+  };
+  const checked = fcrdnsCheck(ip, identity.domains, deps.resolver);
+  return checked instanceof Promise ? checked.then(afterFcrdns) : afterFcrdns(checked);
 }
 

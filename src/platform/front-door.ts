@@ -24,7 +24,7 @@ export interface FrontDoorDeps {
  * Everything before the body is read, in the documented order and in one layer: the request's context
  * and X-Request-Id, its journal entry (written when the response is finished), the gateway (client
  * certificate, allowlist, FCrDNS, API key), the rate limit, faults, and the staging-only check.
- * Synchronous unless the caller's program checks FCrDNS or a delay fault fires.
+ * Synchronous unless FCrDNS asks the system resolver or a delay fault fires.
  */
 export function frontDoor(deps: FrontDoorDeps): RequestHandler {
   const { rateLimiter, faults } = deps;
