@@ -95,5 +95,9 @@ describe('GET /_mock/metrics', () => {
     expect(value('axys_mock_request_duration_seconds_count{operation="listCardholders"}')).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^# TYPE axys_mock_request_duration_seconds histogram$/m);
     expect(text).toMatch(/^axys_mock_request_duration_seconds_bucket\{le="\+Inf",operation="listCardholders"\} \d+$/m);
+    // counted before the first read (while prom-client was not loaded) and after it alike
+    await api.get('/v2/cardholders', { headers: { 'X-Mock-Fault': '502' } });
+    const again = await (await control('/_mock/metrics')).text();
+    expect(Number(/^axys_mock_requests_total\{operation="listCardholders",status="502",decision="fault"\} (\S+)$/m.exec(again)?.[1])).toBe(2);
   });
 });

@@ -7,12 +7,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Issue 9: a start with current certificates on disk and no issuance imports neither the certificate
-// libraries nor undici nor yaml (the validator's loader reads the spec; ~180 ms of import together).
+// libraries nor undici nor yaml (the validator reads the bundled spec) nor prom-client (loaded when
+// /_mock/metrics is first read).
 // Checked in a fresh process running the package as compiled by test/global-setup.ts: every module
 // loaded (ESM through a loader hook, CommonJS through require.cache) is listed, not timed.
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const entry = pathToFileURL(path.join(root, '.test-build/index.js')).href;
-const heavy = ['@peculiar/x509', 'pkijs', 'asn1js', 'selfsigned', 'undici', 'yaml'];
+const heavy = ['@peculiar/x509', 'pkijs', 'asn1js', 'selfsigned', 'undici', 'yaml', 'prom-client'];
 
 const child = `
 import { register, createRequire } from 'node:module';
