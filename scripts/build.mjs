@@ -29,33 +29,16 @@ const { build } = await import('esbuild');
 const external = [...Object.keys(dependencies).filter((name) => !esmOnly.has(name)), 'testcontainers'];
 // dist/index.js and dist/main.js (the package and the CLI) are each one ESM file: loading ~100 modules
 // one by one was most of the import's time. tsc's per-module output stays beside them for the types.
-for (const entry of ['index', 'main']) {
-  await build({
-    entryPoints: [path.join(root, `src/${entry}.ts`)],
-    outfile: path.join(dist, `${entry}.js`),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external,
-    sourcemap: true,
-    logLevel: 'warning',
-  });
-}
+const bundle = (entry, options) => build({ entryPoints: [path.join(root, `src/${entry}.ts`)], bundle: true, platform: 'node', target: 'node20', external, logLevel: 'warning', ...options });
+for (const entry of ['index', 'main']) await bundle(entry, { outfile: path.join(dist, `${entry}.js`), format: 'esm', sourcemap: true });
 chmodSync(path.join(dist, 'main.js'), 0o755);
 for (const entry of ['index', 'testcontainers']) {
-  await build({
-    entryPoints: [path.join(root, `src/${entry}.ts`)],
+  await bundle(entry, {
     outfile: path.join(dist, `${entry}.cjs`),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
     format: 'cjs',
-    external,
     // dist/<entry>.cjs sits where dist/<entry>.js does, so paths relative to the module stay right
     define: { 'import.meta.url': '__axysModuleUrl' },
     banner: { js: 'const __axysModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    logLevel: 'warning',
   });
   // a CommonJS entry has the same types as its ESM twin
   writeFileSync(path.join(dist, `${entry}.d.cts`), `export * from './${entry}.js';\n`);
