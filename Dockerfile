@@ -29,10 +29,6 @@ COPY docker/healthcheck.mjs ./docker/healthcheck.mjs
 COPY --from=build /app/dist ./dist
 # writable by any uid, so `--user "$(id -u):$(id -g)"` works with or without mounts
 RUN mkdir -p certs data && chmod 0777 certs data
-# Node's compile cache, filled once here (--version loads the whole CLI): the mock and its
-# dependencies are not compiled again at every start
-ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
-RUN node dist/main.js --version >/dev/null && chmod -R a+rX /app/.node-compile-cache
 USER node
 # listen on every interface; let the host (seen as the bridge gateway through -p) pass allowlist and FCrDNS
 ENV HOST=0.0.0.0 CERTS_DIR=/app/certs DATA_FILE=/app/data/db.json ALLOW_CALLERS=gateway
