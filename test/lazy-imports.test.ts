@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,5 +69,13 @@ describe('lazy imports', () => {
     expect(packagesIn(warm.beforeDispatcher)).toEqual([]);
     expect(warm.viaFetch).toBe(200);
     expect(packagesIn(warm.afterDispatcher)).toEqual(['undici']);
+    // only undici's Agent module, not the package's index (which loads all of undici)
+    expect(warm.afterDispatcher.some((f) => f.includes('/node_modules/undici/lib/dispatcher/agent.js'))).toBe(true);
+    expect(warm.afterDispatcher.some((f) => f.endsWith('/node_modules/undici/index.js'))).toBe(false);
   }, 60_000);
+
+  it("the Agent module the dispatcher loads is the class undici's index exports", () => {
+    const require = createRequire(import.meta.url);
+    expect(require('undici/lib/dispatcher/agent.js')).toBe(require('undici').Agent);
+  });
 });
