@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledSpec } from '../src/http/spec-bundle.js';
-import { specLoadingInternals, validatorOptions } from '../src/http/validator.js';
+import { loadSpec, Preprocessor, validatorOptions } from '../src/http/spec-loader.js';
 import { controlSpecPath, platformSpecPath } from '../src/paths.js';
 
 // The mock loads and preprocesses the specs with eov's parts but skips two costly steps (the meta-schema
@@ -38,7 +38,7 @@ describe.each([
   ['control', controlSpecPath],
 ])('the %s spec', (_name, file) => {
   it("loads to eov's document and routes, in eov's order", async () => {
-    const ours = await specLoadingInternals.loadSpec(file);
+    const ours = await loadSpec(file);
     const theirs = await new OpenApiSpecLoader({ apiDoc: file, validateApiSpec: false, $refParser: { mode: 'bundle' } }).load();
     expect(strip(ours.routes)).toEqual(strip(theirs.routes));
     expect(ours.routes.length).toBeGreaterThan(10);
@@ -49,9 +49,9 @@ describe.each([
   it("preprocesses to the very document eov's SchemaPreprocessor makes, responses included", async () => {
     const oav = new OpenApiValidator({ apiSpec: file, validateRequests: { allErrors: true }, validateResponses: { allErrors: true }, validateApiSpec: false });
     expect(oav.ajvOpts.preprocessor.serDesMap).toBeDefined();
-    const mine = (await specLoadingInternals.loadSpec(file)).apiDoc;
-    const theirs = (await specLoadingInternals.loadSpec(file)).apiDoc;
-    const ourResult = new specLoadingInternals.Preprocessor(mine, oav.ajvOpts.preprocessor, oav.options.validateResponses).preProcess() as { apiDocRes: unknown };
+    const mine = (await loadSpec(file)).apiDoc;
+    const theirs = (await loadSpec(file)).apiDoc;
+    const ourResult = new Preprocessor(mine, oav.ajvOpts.preprocessor, oav.options.validateResponses).preProcess() as { apiDocRes: unknown };
     const eovResult = new SchemaPreprocessor(theirs, oav.ajvOpts.preprocessor, oav.options.validateResponses).preProcess();
     expect(mine).toEqual(theirs);
     expect(ourResult.apiDocRes).toEqual(eovResult.apiDocRes);
