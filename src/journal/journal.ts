@@ -86,7 +86,8 @@ export class Journal {
   /** index of the oldest kept entry: dropping moves it, compaction happens in chunks */
   #head = 0;
   #bytes = 0;
-  #sizes = new Map<JournalEntry, number>();
+  /** each kept entry's size, at the same index as the entry */
+  #sizes: number[] = [];
   #byId = new Map<string, JournalEntry>();
   #listeners = new Set<Listener>();
   readonly limits: JournalLimits;
@@ -102,12 +103,13 @@ export class Journal {
   record(entry: JournalEntry): void {
     const size = entrySize(entry);
     this.#entries.push(entry);
-    this.#sizes.set(entry, size);
+    this.#sizes.push(size);
     this.#byId.set(entry.id, entry);
     this.#bytes += size;
     while (this.size > this.limits.maxEntries || (this.#bytes > this.limits.maxBytes && this.size > 1)) this.#dropOldest();
     if (this.#head > 1024 && this.#head > this.#entries.length / 2) {
       this.#entries = this.#entries.slice(this.#head);
+      this.#sizes = this.#sizes.slice(this.#head);
       this.#head = 0;
     }
     for (const listener of this.#listeners) listener(entry);
@@ -116,9 +118,8 @@ export class Journal {
   #dropOldest(): void {
     const oldest = this.#entries[this.#head]!;
     this.#entries[this.#head] = undefined as unknown as JournalEntry;
+    this.#bytes -= this.#sizes[this.#head]!;
     this.#head++;
-    this.#bytes -= this.#sizes.get(oldest) ?? 0;
-    this.#sizes.delete(oldest);
     this.#byId.delete(oldest.id);
   }
 
@@ -157,7 +158,7 @@ export class Journal {
     this.#entries = [];
     this.#head = 0;
     this.#bytes = 0;
-    this.#sizes.clear();
+    this.#sizes = [];
     this.#byId.clear();
   }
 }
