@@ -35,25 +35,33 @@ export const DEFAULT_JOURNAL_LIMITS: JournalLimits = Object.freeze({ maxEntries:
 /** Fixed overhead counted per entry: the object, its numbers and the small strings. */
 const ENTRY_OVERHEAD = 512;
 
-function messageSize(m: JournalMessage | null): number {
+/** Characters counted for one header of a message (its name, its value and the pair's overhead). */
+export function headerChars(name: string, value: string): number {
+  return name.length + value.length + 32;
+}
+
+/** Characters counted for a message's body text. */
+export function bodyChars(text: string): number {
+  return text.length + 64;
+}
+
+/** Characters a captured message holds. */
+export function messageChars(m: JournalMessage | null): number {
   if (!m) return 0;
-  let n = m.body ? m.body.text.length + 64 : 0;
-  for (const h of m.headers) n += h.name.length + h.value.length + 32;
+  let n = m.body ? bodyChars(m.body.text) : 0;
+  for (const h of m.headers) n += headerChars(h.name, h.value);
   return n;
 }
 
 /**
- * On an entry whose request and response are captured when first read (journal/recorder.ts): the
- * characters they will hold, so that counting the entry does not capture them.
+ * Characters an entry holds (an estimate of its memory, not counting shared strings twice).
+ * `messages`: what its request and response hold, when the caller knows it without capturing them
+ * (journal/recorder.ts captures them when first read).
  */
-export const RAW_SIZE = Symbol('axys-mock.journal.raw-size');
-
-/** Characters an entry holds (an estimate of its memory, not counting shared strings twice). */
-export function entrySize(e: JournalEntry): number {
+export function entrySize(e: JournalEntry, messages = messageChars(e.request) + messageChars(e.response)): number {
   let n = ENTRY_OVERHEAD + (e.path?.length ?? 0) + (e.query?.length ?? 0) + (e.reason?.length ?? 0);
   for (const s of e.chain) n += s.detail.length + 64;
-  const raw = (e as { [RAW_SIZE]?: number })[RAW_SIZE];
-  return n + (raw ?? messageSize(e.request) + messageSize(e.response));
+  return n + messages;
 }
 
 /** The entry without its request and response (which it does not read, so they stay uncaptured). */
@@ -100,8 +108,9 @@ export class Journal {
     return this.limits.maxEntries;
   }
 
-  record(entry: JournalEntry): void {
-    const size = entrySize(entry);
+  /** `messages`: see entrySize. */
+  record(entry: JournalEntry, messages?: number): void {
+    const size = messages === undefined ? entrySize(entry) : entrySize(entry, messages);
     this.#entries.push(entry);
     this.#sizes.push(size);
     this.#byId.set(entry.id, entry);

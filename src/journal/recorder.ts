@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { normalizeIp } from '../net/ip.js';
 import { captureHeaders, captureParsed, captureText, cut, LIMITS, type CapturedBody } from './capture.js';
 import { maybeContextOf, type RequestContext } from '../http/context.js';
-import { RAW_SIZE, type Journal, type JournalEntry, type JournalMessage } from './journal.js';
+import { bodyChars, headerChars, type Journal, type JournalEntry, type JournalMessage } from './journal.js';
 import { operationOf } from './operations.js';
 
 /** The JSON body parser's hook: the request body's text and size, for its journal entry. */
@@ -58,11 +58,12 @@ function messageOf(raw: RawMessage): JournalMessage {
 }
 
 /** Characters a raw message will hold once captured (an estimate: redaction changes little). */
-function rawSize(raw: RawMessage): number {
-  let n = raw.text !== undefined ? raw.text.length + 64 : raw.captured ? raw.captured.text.length + 64 : 0;
+function rawChars(raw: RawMessage | null): number {
+  if (!raw) return 0;
+  let n = raw.text !== undefined ? bodyChars(raw.text) : raw.captured ? bodyChars(raw.captured.text) : 0;
   for (const name in raw.headers) {
     const v = raw.headers[name];
-    if (v !== undefined) n += name.length + String(v).length + 32;
+    if (v !== undefined) n += headerChars(name, String(v));
   }
   return n;
 }
@@ -85,7 +86,6 @@ function withLazyMessages(summary: Omit<JournalEntry, 'request' | 'response'>, r
     });
   lazy('request', () => messageOf(request));
   lazy('response', () => (response ? messageOf(response) : null));
-  Object.defineProperty(entry, RAW_SIZE, { value: rawSize(request) + (response ? rawSize(response) : 0) });
   return entry;
 }
 
@@ -110,30 +110,29 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
     const response: RawMessage | null = sent
       ? { headers: res.getHeaders() as Headers, ...rawBody(answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) }
       : null;
-    journal.record(
-      withLazyMessages(
-        {
-          id: ctx.requestId,
-          time,
-          method: req.method,
-          path: path.text,
-          status: sent ? res.statusCode : null,
-          decision: ctx.decision,
-          programId: ctx.programId,
-          remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
-          durationMs: round(ended - started),
-          fault: ctx.fault,
-          reason: ctx.reason,
-          operation: path.truncated ? null : operationOf(req.method, path.text),
-          query: query?.text ?? null,
-          chain: ctx.chain,
-          timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
-          truncated: path.truncated || (query?.truncated ?? false),
-        },
-        request,
-        response,
-      ),
+    const entry = withLazyMessages(
+      {
+        id: ctx.requestId,
+        time,
+        method: req.method,
+        path: path.text,
+        status: sent ? res.statusCode : null,
+        decision: ctx.decision,
+        programId: ctx.programId,
+        remoteAddress: req.socket.remoteAddress ? normalizeIp(req.socket.remoteAddress) : null,
+        durationMs: round(ended - started),
+        fault: ctx.fault,
+        reason: ctx.reason,
+        operation: path.truncated ? null : operationOf(req.method, path.text),
+        query: query?.text ?? null,
+        chain: ctx.chain,
+        timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
+        truncated: path.truncated || (query?.truncated ?? false),
+      },
+      request,
+      response,
     );
+    journal.record(entry, rawChars(request) + rawChars(response));
   });
 }
 
