@@ -1,31 +1,25 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../src/client/tls-clients.js';
 import type { ReadyInfo } from '../src/ready.js';
 import { fixtureKeys } from './helpers/data.js';
 import { builtCli, runMockToExit, spawnMock } from './helpers/process.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('axys-cli-');
 
 /** The CLI with exactly these arguments (no --port 0 added), to completion. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...builtCli, ...args], { cwd: dir, env: { ...process.env, ...env }, timeout: 170_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...builtCli, ...args], { cwd: dir(), env: { ...process.env, ...env }, timeout: 170_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -104,9 +98,9 @@ describe('what a person types first', slow, () => {
 describe('the request log', slow, () => {
   it('info: one line per request with method, path, status, decision, program, ms and fault; a refusal says what to change', async () => {
     // this one from source through tsx, as the README's quick start (`npm start`) runs it
-    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir, { fromSource: true });
+    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir(), { fromSource: true });
     try {
-      const certs = path.join(dir, 'certs');
+      const certs = path.join(dir(), 'certs');
       const tls = ['--cacert', `${certs}/ca.pem`, '--cert', `${certs}/clients/1.pem`, '--key', `${certs}/clients/1-key.pem`];
       const curl = (...args: string[]) => promisify(execFile)('curl', ['-s', '-o', '/dev/null', ...tls, ...args]);
       await curl('-H', `X-API-Key: ${fixtureKeys.staging}`, '-H', 'X-Mock-Fault: 503', `${mock.apiUrl}/v2/cardholders/10001`);
@@ -122,7 +116,7 @@ describe('the request log', slow, () => {
   });
 
   it('--log-format json at debug: one JSON object a line, with the request id, caller and FCrDNS hint', async () => {
-    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs', '--log-format', 'json', '--log-level', 'debug', '--print-ready-json'], dir);
+    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs', '--log-format', 'json', '--log-level', 'debug', '--print-ready-json'], dir());
     try {
       const ready = JSON.parse(mock.output().split('\n').find((l) => l.includes('"apiUrl"'))!) as ReadyInfo;
       await fetch(`${ready.controlUrl}/_mock/dns`, {
@@ -151,16 +145,16 @@ describe('the request log', slow, () => {
 
 describe('the ready file', slow, () => {
   it('holds the URLs, ports, certificate paths and every fixture program key once the mock answers', async () => {
-    const file = path.join(dir, 'ready/mock.json');
-    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs', '--ready-file', file], dir);
+    const file = path.join(dir(), 'ready/mock.json');
+    const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs', '--ready-file', file], dir());
     try {
       const ready = JSON.parse(await readFile(file, 'utf8')) as ReadyInfo;
-      expect(ready).toMatchObject({ version, apiUrl: mock.apiUrl, controlUrl: mock.controlUrl, programId: 1, apiKey: fixtureKeys.staging, ca: path.join(dir, 'certs/ca.pem') });
+      expect(ready).toMatchObject({ version, apiUrl: mock.apiUrl, controlUrl: mock.controlUrl, programId: 1, apiKey: fixtureKeys.staging, ca: path.join(dir(), 'certs/ca.pem') });
       expect(ready.ports.api).toBe(Number(new URL(mock.apiUrl).port));
       expect(ready.programs.map((p) => [p.programId, p.environment, p.cert])).toEqual([
-        [1, 'staging', path.join(dir, 'certs/clients/1.pem')],
-        [2, 'production', path.join(dir, 'certs/clients/2.pem')],
-        [3, 'staging', path.join(dir, 'certs/clients/3.pem')],
+        [1, 'staging', path.join(dir(), 'certs/clients/1.pem')],
+        [2, 'production', path.join(dir(), 'certs/clients/2.pem')],
+        [3, 'staging', path.join(dir(), 'certs/clients/3.pem')],
       ]);
       expect(ready.programs.find((p) => p.programId === 2)!.apiKey).toBe(fixtureKeys.production);
       expect((await fetch(`${ready.controlUrl}/_mock/health`)).status).toBe(200);
@@ -193,7 +187,7 @@ describe('axys-mock exec', slow, () => {
     ['the PEM files', { AXYS_JAVA_PEM: '1' }, 'PEM'],
   ])('a Java test reads the ready JSON and gets a 200 over mTLS with %s', async (_name, env, shown) => {
     // its own certificates folder: the shared cache in the temp dir may hold .p12 files of an older version
-    const { code, stdout, stderr } = await cli(['exec', '--certs-dir', path.join(dir, `java-certs-${shown}`), '--', 'java', path.join(root, 'examples/java/AxysMockTest.java')], env);
+    const { code, stdout, stderr } = await cli(['exec', '--certs-dir', path.join(dir(), `java-certs-${shown}`), '--', 'java', path.join(root, 'examples/java/AxysMockTest.java')], env);
     expect(`${stdout}${stderr}`).toContain(`java (${shown}): GET /v2/cardholders -> 200`);
     expect(code).toBe(0);
   });
@@ -213,7 +207,7 @@ describe('axys-mock exec', slow, () => {
 
 describe('start-up failures the CLI reports', slow, () => {
   it('a bad ALLOW_CALLERS entry is named with the forms it takes', async () => {
-    const result = await runMockToExit(['--in-memory', '--allow-callers', '10.0.0.0/33'], dir);
+    const result = await runMockToExit(['--in-memory', '--allow-callers', '10.0.0.0/33'], dir());
     expect(result.code).toBe(1);
     expect(result.output).toContain('ALLOW_CALLERS entries must be IP addresses, CIDR ranges (172.18.0.0/16) or "gateway", got "10.0.0.0/33"');
   });

@@ -1,16 +1,15 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { apiClient } from './helpers/client.js';
 import { useMock } from './helpers/mock.js';
 import { spawnMock } from './helpers/process.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 const mock = useMock();
 
@@ -161,16 +160,10 @@ describe('issue 12 item 15, issue 15 item 8: idle and bare connections time out,
 });
 
 describe('issue 15 item 8: a flood of connections never takes the descriptors a store write needs', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'axys-descriptors-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('axys-descriptors-');
 
   it('under ulimit -n 300, 400 bare connections are capped and a reset (a new snapshot: two new files) on an open connection answers 200', async () => {
-    const mock = await spawnMock(['--data-file', 'data/db.json', '--certs-dir', 'certs', '--handshake-timeout-ms', '60000', '--first-request-timeout-ms', '60000'], dir, { openFiles: 300 });
+    const mock = await spawnMock(['--data-file', 'data/db.json', '--certs-dir', 'certs', '--handshake-timeout-ms', '60000', '--first-request-timeout-ms', '60000'], dir(), { openFiles: 300 });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const flood: net.Socket[] = [];
     const control = (method: string, path: string) =>

@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/mock.js';
 import type { DurableStep } from '../src/store/durability-hooks.js';
 import { createCardholder } from '../src/domain/cardholders.js';
@@ -11,6 +10,7 @@ import type { State } from '../src/store/state.js';
 import { Store } from '../src/store/store.js';
 import { apiClient, controlClient } from './helpers/client.js';
 import { cardholderBody } from './helpers/data.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 /**
  * A crash (as a SIGKILL: nothing written after that point, nothing answered) at a chosen step of an
@@ -25,16 +25,12 @@ const STEPS: DurableStep[] = ['snapshot:written', 'snapshot:renamed', 'log:writt
 const OPERATIONS = ['import', 'reset', 'compaction'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
-let dir: string;
+const dir = useTempDir('axys-crash-');
 let fixtures: State;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-crash-'));
   fixtures = JSON.parse(await readFile(path.join(process.cwd(), 'fixtures/default.json'), 'utf8')) as State;
   // far above the fixture rate limit: the writers are not throttled
   for (const p of fixtures.programs) p.rateLimit = { requestsPerSecond: 100_000, burst: 100_000 };
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** Which replace a state is: a marker PTR record each import and each reset's fixtures carry. */
@@ -63,7 +59,7 @@ interface Ack {
 async function mockRound(r: number): Promise<{ crashed: boolean }> {
   const operation: Operation = OPERATIONS[r % OPERATIONS.length]!;
   const crashStep = STEPS[Math.floor(r / OPERATIONS.length) % STEPS.length]!;
-  const roundDir = path.join(dir, `round-${r}`);
+  const roundDir = path.join(dir(), `round-${r}`);
   const file = path.join(roundDir, 'data', 'db.json');
   const fixturesFile = path.join(roundDir, 'fixtures.json');
   await mkdir(roundDir, { recursive: true });
@@ -158,7 +154,7 @@ async function mockRound(r: number): Promise<{ crashed: boolean }> {
 async function storeRound(r: number): Promise<{ crashed: boolean }> {
   const operation: Operation = OPERATIONS[r % OPERATIONS.length]!;
   const crashStep = STEPS[Math.floor(r / OPERATIONS.length) % STEPS.length]!;
-  const file = path.join(dir, `store-round-${r}`, 'db.json');
+  const file = path.join(dir(), `store-round-${r}`, 'db.json');
   let inFlight: Operation | null = null;
   let crashed = false;
   let kill!: () => void;

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCardholder } from '../src/domain/cardholders.js';
@@ -13,19 +12,16 @@ import { Store, StoreFileError } from '../src/store/store.js';
 import { apiClient, controlClient } from './helpers/client.js';
 import { cardholderBody } from './helpers/data.js';
 import { runMockToExit } from './helpers/process.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
-let dir: string;
+const dir = useTempDir('axys-durability-');
 let fixtures: State;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-durability-'));
   fixtures = await loadFixtures('default');
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 let n = 0;
-const dataFile = () => path.join(dir, `case-${++n}`, 'data', 'db.json');
+const dataFile = () => path.join(dir(), `case-${++n}`, 'data', 'db.json');
 const restart = (file: string) => Store.open(file, () => Promise.reject(new Error('the data file is gone')));
 const seed = async () => structuredClone(fixtures);
 const walletTotal = (s: State) => s.wallets.reduce((sum, w) => sum + w.ledgerBalance, 0);
@@ -185,7 +181,7 @@ describe('short writes', () => {
 
 /** A 2 MiB tmpfs when this machine lets us mount one (root), else null (the injected short write above covers the logic). */
 async function smallDisk(): Promise<string | null> {
-  const mountPoint = path.join(dir, 'tmpfs');
+  const mountPoint = path.join(dir(), 'tmpfs');
   await mkdir(mountPoint, { recursive: true });
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'ignore' });
@@ -208,7 +204,7 @@ describe('disk full', () => {
   it('concurrent writers on a full disk, a kill, space freed, a restart: every acknowledged write there, the log opens, money conserved (20 rounds)', async () => {
     let failedWrites = 0;
     for (let round = 0; round < 20; round++) {
-      const folder = disk ? path.join(disk, `r${round}`) : path.join(dir, `full-${round}`);
+      const folder = disk ? path.join(disk, `r${round}`) : path.join(dir(), `full-${round}`);
       const file = path.join(folder, 'db.json');
       let killed = false;
       fallback = disk ? null : { budget: Infinity };
@@ -297,7 +293,7 @@ describe('a data file that is JSON but not a state', () => {
     const file = dataFile();
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify({ version: 1, programs: [] }));
-    const result = await runMockToExit(['--data-file', file, '--certs-dir', path.join(dir, 'certs')], dir);
+    const result = await runMockToExit(['--data-file', file, '--certs-dir', path.join(dir(), 'certs')], dir());
     expect(result.code).toBe(1);
     expect(result.output.trim().split('\n')).toHaveLength(1);
     expect(result.output).toMatch(/^axys-mock: The data file .* is unreadable: it is not a valid axys-mock state: .*sequences.*must have required property/);
@@ -306,7 +302,7 @@ describe('a data file that is JSON but not a state', () => {
 
 describe('a read-only data folder', () => {
   it('start: one line naming the folder and the fix, no stack trace', { timeout: 60_000 }, async () => {
-    const folder = path.join(dir, 'read-only');
+    const folder = path.join(dir(), 'read-only');
     await mkdir(folder, { recursive: true });
     let mounted = false;
     try {
@@ -316,7 +312,7 @@ describe('a read-only data folder', () => {
       await chmod(folder, 0o555); // not root: permissions stop the write
     }
     try {
-      const result = await runMockToExit(['--data-file', path.join(folder, 'db.json'), '--certs-dir', path.join(dir, 'certs')], dir);
+      const result = await runMockToExit(['--data-file', path.join(folder, 'db.json'), '--certs-dir', path.join(dir(), 'certs')], dir());
       expect(result.code).toBe(1);
       expect(result.output.trim().split('\n')).toHaveLength(1);
       expect(result.output).toContain(`Cannot write the data folder ${folder} (`);

@@ -1,12 +1,12 @@
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { loadFixtures } from '../src/store/fixtures.js';
 import type { State } from '../src/store/state.js';
 import { Store, StoreFileError } from '../src/store/store.js';
 import { apiClient, controlClient } from './helpers/client.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 /**
  * No file the mock reads (data file, change log, fixtures) can reach an object's prototype (issue 12
@@ -14,14 +14,10 @@ import { apiClient, controlClient } from './helpers/client.js';
  * the files are left untouched, and nothing in the process is polluted.
  */
 
-let dir: string;
+const dir = useTempDir('axys-prototype-');
 let fixtures: State;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-prototype-'));
   fixtures = await loadFixtures('default');
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 afterEach(() => {
   // a failure must not leak into the next case
@@ -29,7 +25,7 @@ afterEach(() => {
 });
 
 let n = 0;
-const dataFile = () => path.join(dir, `case-${++n}`, 'db.json');
+const dataFile = () => path.join(dir(), `case-${++n}`, 'db.json');
 const open = (file: string) => Store.open(file, async () => structuredClone(fixtures));
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as Error);
 
@@ -104,7 +100,7 @@ describe('the data file', () => {
 
 describe('fixtures files', () => {
   it('a fixtures file with a prototype key: the reset is a 422 naming it, nothing changed, the mock serves on', async () => {
-    const file = path.join(dir, 'team.json');
+    const file = path.join(dir(), 'team.json');
     await writeFile(file, JSON.stringify(fixtures));
     const mock = await startMock({ fixtures: file });
     try {

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtCli } from './helpers/process.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 // The README's test-suite recipes for other languages, taken from the README as written (not copies),
 // each run through `axys-mock exec` against a real mock: the pytest fixture, the JUnit 5 extension
@@ -41,13 +41,7 @@ function exec(cwd: string, command: string[], env: NodeJS.ProcessEnv = {}): Prom
 
 const run = promisify(execFile);
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-recipes-'));
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('axys-recipes-');
 
 /** A Python that has pytest: the one on PATH, or Debian's (python3-pytest) when that one lacks it. */
 async function pythonWithPytest(): Promise<string> {
@@ -65,7 +59,7 @@ async function pythonWithPytest(): Promise<string> {
 // each starts the mock's CLI and a compiler or interpreter: tens of seconds on a busy 2-core machine
 describe('the README recipes for other test suites, run as written', { timeout: 300_000 }, () => {
   it('the pytest fixture: a session mock from the ready file, reset before each test, a 200 over mTLS', async () => {
-    const project = path.join(dir, 'pytest');
+    const project = path.join(dir(), 'pytest');
     await mkdir(project);
     await copyFile(path.join(root, 'examples/python/axys_mock.py'), path.join(project, 'axys_mock.py'));
     await writeFile(path.join(project, 'test_cardholders.py'), block('python', 'A pytest fixture on'));
@@ -77,7 +71,7 @@ describe('the README recipes for other test suites, run as written', { timeout: 
   });
 
   it('the JUnit 5 extension and its test: the client from the ready JSON gets a 200 over mTLS', async () => {
-    const project = path.join(dir, 'junit');
+    const project = path.join(dir(), 'junit');
     await mkdir(project);
     await copyFile(path.join(root, 'examples/java/AxysMockTest.java'), path.join(project, 'AxysMockTest.java'));
     await writeFile(path.join(project, 'AxysMockExtension.java'), block('java', 'serve a JUnit 5 extension'));
@@ -93,12 +87,12 @@ describe('the README recipes for other test suites, run as written', { timeout: 
   });
 
   it('the Go TestMain: AXYS_MOCK_* from exec, the standard library only, a 200 over mTLS', async () => {
-    const project = path.join(dir, 'go');
+    const project = path.join(dir(), 'go');
     await mkdir(project);
     await writeFile(path.join(project, 'go.mod'), 'module example.com/mocktest\n\ngo 1.19\n');
     await writeFile(path.join(project, 'mock_test.go'), block('go', '**Go**'));
     // no module downloads: the recipe needs the standard library alone
-    const { code, out } = await exec(project, ['go', 'test', '-count=1', '-v', './...'], { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOCACHE: path.join(dir, 'go-cache') });
+    const { code, out } = await exec(project, ['go', 'test', '-count=1', '-v', './...'], { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOCACHE: path.join(dir(), 'go-cache') });
     expect(out).toMatch(/--- PASS: TestListsCardholders/);
     expect(out).toMatch(/^ok\s+example\.com\/mocktest/m);
     expect(code).toBe(0);

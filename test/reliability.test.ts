@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messages } from '../src/http/errors.js';
 import { Journal, type JournalEntry } from '../src/journal/journal.js';
 import { startMock } from '../src/mock.js';
@@ -15,14 +14,9 @@ import { Store } from '../src/store/store.js';
 import { apiClient, controlClient } from './helpers/client.js';
 import { cardholderBody, fixtureCardholder as F, fixtureKeys } from './helpers/data.js';
 import { runMockToExit, spawnMock } from './helpers/process.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'axys-reliability-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('axys-reliability-');
 
 /** A keep-alive mTLS client for a mock started as a process, with the fixture program 1 credentials. */
 async function processClient(apiUrl: string, certsDir: string, maxSockets = 8) {
@@ -44,7 +38,7 @@ async function processClient(apiUrl: string, certsDir: string, maxSockets = 8) {
 
 /** What a restart loads (snapshot plus change log), read from a copy so the files under test stay as the crash left them. */
 async function storedState(file: string) {
-  const copy = path.join(await mkdtemp(path.join(dir, 'copy-')), 'db.json');
+  const copy = path.join(await mkdtemp(path.join(dir(), 'copy-')), 'db.json');
   await copyFile(file, copy);
   await copyFile(`${file}.log`, `${copy}.log`).catch(() => undefined);
   return (await Store.open(copy, () => Promise.reject(new Error('no data file')))).state;
@@ -53,13 +47,13 @@ async function storedState(file: string) {
 describe('SIGKILL in the middle of a write load', () => {
   it('keeps every write that was answered 200, the files parse, and the money adds up', async () => {
     const args = ['--data-file', 'kill/db.json', '--certs-dir', 'certs'];
-    const file = path.join(dir, 'kill/db.json');
-    const mock = await spawnMock(args, dir);
+    const file = path.join(dir(), 'kill/db.json');
+    const mock = await spawnMock(args, dir());
     // the load is far above the fixture rate limit (100 requests/s)
     const limit = await fetch(`${mock.controlUrl}/_mock/programs/1/rate-limit`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ requestsPerSecond: 100_000, burst: 100_000 }) });
     expect(limit.status).toBe(200);
     const initial = JSON.parse(readFileSync(file, 'utf8')) as State;
-    const client = await processClient(mock.apiUrl, path.join(dir, 'certs'));
+    const client = await processClient(mock.apiUrl, path.join(dir(), 'certs'));
     const createdCardholders = new Map<number, string>();
     const transfers = new Map<number, { sourceWalletId: number; destinationId: number; amount: number }>();
     let killed = false;
@@ -116,8 +110,8 @@ describe('SIGKILL in the middle of a write load', () => {
     expect(total(stored)).toBe(total(initial));
 
     // and the restarted mock serves them
-    const again = await spawnMock(args, dir);
-    const reader = await processClient(again.apiUrl, path.join(dir, 'certs'));
+    const again = await spawnMock(args, dir());
+    const reader = await processClient(again.apiUrl, path.join(dir(), 'certs'));
     try {
       for (const [id, lastName] of createdCardholders) {
         const res = await reader.request('GET', `/v2/cardholders/${id}`);
@@ -137,16 +131,16 @@ describe('SIGKILL in the middle of a write load', () => {
 
 describe('a data file that cannot be used at start', () => {
   it('a directory where the data file should be: exit 1, names it and says what to do', async () => {
-    const file = path.join(dir, 'is-a-directory.json');
+    const file = path.join(dir(), 'is-a-directory.json');
     await mkdir(file);
-    const result = await runMockToExit(['--data-file', file, '--certs-dir', 'certs'], dir);
+    const result = await runMockToExit(['--data-file', file, '--certs-dir', 'certs'], dir());
     expect(result.code).toBe(1);
     expect(result.output).toContain(`Cannot read the data file ${file} (EISDIR)`);
     expect(result.output).toMatch(/--data-file <other path> or --in-memory/);
   });
 
   it('a corrupt change log: exit 1, names it, and leaves the data file and the log untouched', async () => {
-    const file = path.join(dir, 'corrupt-log', 'db.json');
+    const file = path.join(dir(), 'corrupt-log', 'db.json');
     const store = await Store.open(file, () => loadFixtures('default'));
     await store.transact((s) => {
       s.cardholders[0]!.city = 'Logged';
@@ -154,7 +148,7 @@ describe('a data file that cannot be used at start', () => {
     const log = `${await readFile(`${file}.log`, 'utf8')}{"torn in the middle\n[]\n`;
     await writeFile(`${file}.log`, log);
     const snapshot = await readFile(file, 'utf8');
-    const result = await runMockToExit(['--data-file', file, '--certs-dir', 'certs'], dir);
+    const result = await runMockToExit(['--data-file', file, '--certs-dir', 'certs'], dir());
     expect(result.code).toBe(1);
     expect(result.output).toContain(`The change log ${file}.log of the data file ${file} is unreadable: line 3`);
     expect(result.output).toMatch(/left untouched/);
@@ -165,7 +159,7 @@ describe('a data file that cannot be used at start', () => {
 
 describe('a data directory that becomes unwritable while running', () => {
   it('writes fail with a 5xx and nothing that was not stored is reported or visible', async () => {
-    const dataDir = path.join(dir, 'unwritable');
+    const dataDir = path.join(dir(), 'unwritable');
     const m = await startMock({ dataFile: path.join(dataDir, 'db.json'), validateResponses: true });
     try {
       const api = apiClient(m);
@@ -208,7 +202,7 @@ describe('a data directory that becomes unwritable while running', () => {
     }
   });
   it('control-plane writes fail the same way and leave the state as it was', async () => {
-    const dataDir = path.join(dir, 'unwritable-control');
+    const dataDir = path.join(dir(), 'unwritable-control');
     const m = await startMock({ dataFile: path.join(dataDir, 'db.json'), validateResponses: true });
     try {
       const control = controlClient(m);

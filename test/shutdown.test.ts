@@ -1,12 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { fixtureKeys } from './helpers/data.js';
 import { spawnMock } from './helpers/process.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
 /**
  * close() and SIGTERM must finish within this, whatever the clients do. The design is about 1.5 s
@@ -98,17 +98,11 @@ describe('issue 15 item 10: shutting down finishes within a few seconds whatever
   }, 30_000);
 
   describe('the CLI', () => {
-    let dir: string;
-    beforeAll(async () => {
-      dir = await mkdtemp(path.join(os.tmpdir(), 'axys-shutdown-'));
-    });
-    afterAll(async () => {
-      await rm(dir, { recursive: true, force: true });
-    });
+    const dir = useTempDir('axys-shutdown-');
 
     it('SIGTERM with the same clients: the process exits 0 within the limit', async () => {
-      const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir);
-      const [ca, cert, key] = await Promise.all(['ca.pem', 'clients/1.pem', 'clients/1-key.pem'].map((f) => readFile(path.join(dir, 'certs', f), 'utf8')));
+      const mock = await spawnMock(['--in-memory', '--certs-dir', 'certs'], dir());
+      const [ca, cert, key] = await Promise.all(['ca.pem', 'clients/1.pem', 'clients/1-key.pem'].map((f) => readFile(path.join(dir(), 'certs', f), 'utf8')));
       const clients = hostileClients(mock.apiUrl, { ca: ca!, cert: cert!, key: key! });
       try {
         await settle(500);
