@@ -78,7 +78,7 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
 }
 
 /** A JSON pointer (`#/components/schemas/Card`) into the document. */
-function resolvePointer(doc: unknown, ref: string): unknown {
+export function resolvePointer(doc: unknown, ref: string): unknown {
   if (!ref.startsWith('#/')) return undefined;
   let at: unknown = doc;
   for (const raw of ref.slice(2).split('/')) {

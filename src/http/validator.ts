@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Request, Response } from 'express';
-import { loadSpec, Preprocessor, validatorOptions } from './spec-loader.js';
+import { loadSpec, Preprocessor, resolvePointer, validatorOptions } from './spec-loader.js';
 import { rememberSpecDocument } from './spec-document.js';
 
 /**
@@ -15,6 +15,7 @@ import { rememberSpecDocument } from './spec-document.js';
 const require = createRequire(import.meta.url);
 const eov = {
   RequestValidator: (require('express-openapi-validator/dist/middlewares/openapi.request.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.request.validator.js')).RequestValidator,
+  ContentType: (require('express-openapi-validator/dist/middlewares/util.js') as { ContentType: { from(req: Request): { normalize(): string | null } } }).ContentType,
   ResponseValidator: (require('express-openapi-validator/dist/middlewares/openapi.response.validator.js') as typeof import('express-openapi-validator/dist/middlewares/openapi.response.validator.js')).ResponseValidator,
 };
 
@@ -74,7 +75,7 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
   const preprocessed = new Preprocessor(spec.apiDoc, oav.ajvOpts.preprocessor, oav.options.validateResponses).preProcess() as {
     apiDocRes: { paths: Record<string, Record<string, Schema>> } | null;
   };
-  const requests = new eov.RequestValidator(spec.apiDoc as never, oav.ajvOpts.request as never);
+  const requests = new eov.RequestValidator(spec.apiDoc as never, oav.ajvOpts.request as never) as unknown as EovRequestValidator;
   const responses = preprocessed.apiDocRes
     ? (new eov.ResponseValidator(preprocessed.apiDocRes as never, oav.ajvOpts.response as never, oav.options.validateResponses as never, spec.serial) as unknown as {
         _getOrBuildValidator(req: Request, responses: unknown): unknown;
@@ -107,12 +108,16 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
     _responseSchema: route.responseSchema,
   });
 
+  const compiled = compiledValidators(requests, spec.apiDoc, routes);
+
   return {
     routes,
     methodsOf,
     validateRequest(req, res, route) {
       (req as Request & { openapi?: OpenApiOnRequest }).openapi = openapiOf(req, route);
+      if (compiled.validate(req, route)) return;
       requests.validate(req as never, res as never, noop);
+      compiled.remember(req, route);
     },
     validateResponse(req, route, status, body) {
       if (!responses) return;
@@ -124,3 +129,66 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
 }
 
 function noop(): void {}
+
+type AjvValidate = ((data: unknown) => boolean) & { errors?: unknown };
+
+/** The parts of eov's RequestValidator read here: its two ajv instances hold each operation's compiled validators. */
+interface EovRequestValidator {
+  validate(req: never, res: never, next: () => void): void;
+  ajv: { getSchema(key: string): AjvValidate | undefined };
+  ajvBody: { getSchema(key: string): AjvValidate | undefined };
+}
+
+/**
+ * eov's per-request work around its two compiled validators (a content-type parse, a cache key, a
+ * parameter mutator that re-parses the URL, two redefinitions of req.query) changes nothing for an
+ * operation whose parameters are all scalars in the path or headers, when the request has no query
+ * string: what is left is the validators themselves. For those requests, once eov has built the
+ * operation's middleware (its first request), its validators are called directly with the data eov
+ * would give them. A mismatch still goes through eov, for eov's own error. test/validator-fast.test.ts
+ * holds both ways to the same answers over every operation.
+ */
+function compiledValidators(requests: EovRequestValidator, apiDoc: object, routes: SpecRoute[]) {
+  const direct = new Map<SpecRoute, Map<string, { general: AjvValidate; body: AjvValidate }>>();
+  // a discriminator makes eov pick the body's validator per request
+  const eligible = JSON.stringify(apiDoc).includes('"discriminator"') ? new Set<SpecRoute>() : new Set(routes.filter((r) => scalarPathAndHeaderParams(apiDoc, r)));
+  const contentKey = (req: Request) => (req.headers['content-type'] === undefined ? 'not_provided' : (eov.ContentType.from(req).normalize() ?? 'not_provided'));
+  const usable = (req: Request, route: SpecRoute) => eligible.has(route) && !req.url.includes('?');
+  return {
+    /** true when the request was validated (and coerced) here; false to leave it to eov */
+    validate(req: Request, route: SpecRoute): boolean {
+      if (!usable(req, route)) return false;
+      const v = direct.get(route)?.get(contentKey(req));
+      if (!v) return false;
+      const data = { query: {}, headers: req.headers, params: req.params, cookies: undefined, body: req.body as unknown };
+      return v.general(data) && v.body(data);
+    },
+    /** After eov validated the request: keep the operation's validators for the next ones. */
+    remember(req: Request, route: SpecRoute): void {
+      if (!usable(req, route)) return;
+      const ct = contentKey(req);
+      const key = `${req.method}-${route.expressRoute}-${ct}`;
+      const general = requests.ajv.getSchema(key);
+      const body = requests.ajvBody.getSchema(key);
+      if (!general || !body) return;
+      let byContent = direct.get(route);
+      if (!byContent) direct.set(route, (byContent = new Map()));
+      byContent.set(ct, { general, body });
+    },
+  };
+}
+
+/** Every parameter in the path or headers, a scalar, without `content` or a form style: eov's parameter mutator leaves such requests as they are. */
+function scalarPathAndHeaderParams(apiDoc: object, route: SpecRoute): boolean {
+  const deref = (x: unknown): Record<string, unknown> | undefined => {
+    const o = x as Record<string, unknown> | undefined;
+    return o && typeof o.$ref === 'string' ? (resolvePointer(apiDoc, o.$ref) as Record<string, unknown> | undefined) : o;
+  };
+  const params = (route.schema.parameters ?? []) as unknown[];
+  return params.every((p) => {
+    const param = deref(p);
+    if (!param || (param.in !== 'path' && param.in !== 'header') || param.content !== undefined || param.style === 'form') return false;
+    const schema = deref(param.schema);
+    return !!schema && schema.type !== 'array' && schema.type !== 'object' && !schema.oneOf && !schema.anyOf && !schema.allOf;
+  }) && !route.expressRoute.endsWith('*');
+}
