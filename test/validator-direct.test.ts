@@ -26,6 +26,7 @@ const ids = [1, 2, 3, 7001, 10001, 20001, 3001];
 interface Verdict {
   status: number;
   params?: unknown;
+  query?: unknown;
   body?: unknown;
   idempotencyKey?: unknown;
   message?: string;
@@ -34,7 +35,7 @@ interface Verdict {
 
 // eov keeps the path's parameters on req.openapi (Express gives a later app.use layer its own, empty, req.params)
 const echo = (req: Request, res: Response) =>
-  res.json({ status: 200, params: { ...(req as Request & { openapi?: { pathParams: object } }).openapi?.pathParams }, body: req.body as unknown, idempotencyKey: req.headers['idempotency-key'] ?? null } satisfies Verdict);
+  res.json({ status: 200, params: { ...((req as Request & { openapi?: { pathParams: object } }).openapi?.pathParams ?? req.params) }, query: { ...(req.query as object) }, body: req.body as unknown, idempotencyKey: req.headers['idempotency-key'] ?? null } satisfies Verdict);
 const refusal: ErrorRequestHandler = (err: { status?: number; message: string; errors?: unknown }, _req, res, _next) => {
   res.json({ status: err.status ?? 500, message: err.message, errors: err.errors ?? null } satisfies Verdict);
 };

@@ -114,13 +114,15 @@ async function build(apiSpec: string, validateResponses: boolean): Promise<SpecV
     routes,
     methodsOf,
     validateRequest(req, res, route) {
-      (req as Request & { openapi?: OpenApiOnRequest }).openapi = openapiOf(req, route);
       if (compiled.validate(req, route)) return;
+      (req as Request & { openapi?: OpenApiOnRequest }).openapi = openapiOf(req, route);
       requests.validate(req as never, res as never, noop);
       compiled.remember(req, route);
     },
     validateResponse(req, route, status, body) {
       if (!responses) return;
+      // eov's response validator reads the operation from the request (a directly validated one has none yet)
+      (req as Request & { openapi?: OpenApiOnRequest }).openapi ??= openapiOf(req, route);
       const validators = responses._getOrBuildValidator(req, route.responseSchema?.responses);
       const contentType = 'application/json';
       responses._validate({ validators, body, statusCode: status, path: req.originalUrl, accepts: [contentType] });
@@ -161,7 +163,10 @@ function compiledValidators(requests: EovRequestValidator, apiDoc: object, route
       const v = direct.get(route)?.get(contentKey(req));
       if (!v) return false;
       const data = { query: {}, headers: req.headers, params: req.params, cookies: undefined, body: req.body as unknown };
-      return v.general(data) && v.body(data);
+      if (!(v.general(data) && v.body(data))) return false;
+      // as eov leaves it: the query an own property (Express's getter parses the URL at every read)
+      Object.defineProperty(req, 'query', { value: data.query, writable: true });
+      return true;
     },
     /** After eov validated the request: keep the operation's validators for the next ones. */
     remember(req: Request, route: SpecRoute): void {

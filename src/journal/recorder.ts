@@ -68,25 +68,30 @@ function rawChars(raw: RawMessage | null): number {
   return n;
 }
 
+const RAW = Symbol('axys-mock.journal-raw');
+type WithRaw = JournalEntry & { [RAW]: { request: RawMessage; response: RawMessage | null } };
+
+/** Captures a message on first read; from then on it is a plain property of the entry. */
+function capture(entry: WithRaw, key: 'request' | 'response'): JournalMessage | null {
+  const raw = entry[RAW][key];
+  const value = raw ? messageOf(raw) : null;
+  Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
+  return value;
+}
+
+// one pair of getters for every entry, so entries share their hidden class
+const lazyMessages: PropertyDescriptorMap = {
+  request: { enumerable: true, configurable: true, get(this: WithRaw) { return capture(this, 'request'); } },
+  response: { enumerable: true, configurable: true, get(this: WithRaw) { return capture(this, 'response'); } },
+};
+
 /**
  * An entry whose request and response are captured (redacted, bounded) when first read, not on the
  * request's path: most entries are never read, and capturing costs more than the rest of the entry.
  */
 function withLazyMessages(summary: Omit<JournalEntry, 'request' | 'response'>, request: RawMessage, response: RawMessage | null): JournalEntry {
-  const entry = summary as JournalEntry;
-  const lazy = (key: 'request' | 'response', make: () => JournalMessage | null) =>
-    Object.defineProperty(entry, key, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        const value = make();
-        Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
-        return value;
-      },
-    });
-  lazy('request', () => messageOf(request));
-  lazy('response', () => (response ? messageOf(response) : null));
-  return entry;
+  Object.defineProperty(summary, RAW, { value: { request, response } });
+  return Object.defineProperties(summary, lazyMessages) as JournalEntry;
 }
 
 /** Records the request in the journal once its response is finished (or the connection dropped). */
@@ -94,7 +99,7 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
   const started = ctx.startedAt;
   const time = clock.nowMs();
   // 'close' comes once per response: after it finished, or when the connection dropped first
-  res.once('close', () => {
+  res.on('close', () => {
     const ended = performance.now();
     const [rawPath = req.originalUrl, rawQuery] = splitUrl(req.originalUrl);
     const path = cut(rawPath, LIMITS.path);
