@@ -44,9 +44,15 @@ const banner = (out) => {
   const control = /control plane\s+(http:\/\/\S+)\/_mock/.exec(out)?.[1];
   return /ready in \d+ ms/.test(out) && api && control ? { api, control } : undefined;
 };
-/** A mock child, with program 1's rate limit (fixture: 100/s) raised out of the way of the load. */
+/**
+ * A mock child, with program 1's rate limit (fixture: 100/s) raised out of the way of the load. Its
+ * request log (one line per request at the default level) goes to a file, not through this process,
+ * which runs the load generator: reading it here would slow the load against the mock alone.
+ */
+let mockChildren = 0;
 async function startMockChild(extra, opts) {
-  const started = await spawnUntil(process.execPath, mockArgs(extra), banner, opts);
+  const outputFile = path.join(work, `mock-${++mockChildren}.log`);
+  const started = await spawnUntil(process.execPath, mockArgs(extra), banner, { outputFile, ...opts });
   const res = await fetch(`${started.value.control}/_mock/programs/1/rate-limit`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestsPerSecond: 100000, burst: 100000 }) });
   if (res.status !== 200) throw new Error(`raising the rate limit answered ${res.status}`);
   return started;

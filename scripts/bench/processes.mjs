@@ -1,36 +1,53 @@
 // Child processes for the bench: spawn, wait until they say they are ready, sample their memory, stop them.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 
-/** Spawns `cmd args` and resolves once `ready(stdoutSoFar)` returns a value (or rejects on exit / timeout). */
-export function spawnUntil(cmd, args, ready, { timeoutMs = 60_000, cwd, env } = {}) {
+/**
+ * Spawns `cmd args` and resolves once `ready(outputSoFar)` returns a value (or rejects on exit / timeout).
+ * With `outputFile`, the child's stdout and stderr go to that file (as a terminal or a container's log
+ * driver would take them) and it is polled for readiness; otherwise they are piped to this process.
+ */
+export function spawnUntil(cmd, args, ready, { timeoutMs = 60_000, cwd, env, outputFile } = {}) {
   const started = performance.now();
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const fd = outputFile ? openSync(outputFile, 'w') : null;
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: fd === null ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd] });
+  if (fd !== null) closeSync(fd);
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
+    let poll;
     const timer = setTimeout(() => {
+      clearInterval(poll);
       child.kill('SIGKILL');
       reject(new Error(`${cmd} ${args.join(' ')}: not ready after ${timeoutMs} ms\n${out}${err}`));
     }, timeoutMs);
     const check = () => {
+      if (outputFile) out = readFileSync(outputFile, 'utf8');
       const value = ready(out);
       if (value !== undefined && value !== null) {
         clearTimeout(timer);
-        child.stdout.removeAllListeners('data');
-        child.stdout.resume();
-        child.stderr.resume();
+        clearInterval(poll);
+        if (!outputFile) {
+          child.stdout.removeAllListeners('data');
+          child.stdout.resume();
+          child.stderr.resume();
+        }
         resolve({ child, value, readyMs: performance.now() - started });
       }
     };
-    child.stdout.on('data', (d) => {
-      out += d;
-      check();
-    });
-    child.stderr.on('data', (d) => (err += d));
+    if (outputFile) poll = setInterval(check, 5);
+    else {
+      child.stdout.on('data', (d) => {
+        out += d;
+        check();
+      });
+      child.stderr.on('data', (d) => (err += d));
+    }
     setImmediate(check);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      clearInterval(poll);
+      if (outputFile) out = readFileSync(outputFile, 'utf8');
       reject(new Error(`${cmd} ${args.join(' ')} exited with ${code} before it was ready\n${out}${err}`));
     });
   });

@@ -96,7 +96,6 @@ export class Journal {
   #bytes = 0;
   /** each kept entry's size, at the same index as the entry */
   #sizes: number[] = [];
-  #byId = new Map<string, JournalEntry>();
   #listeners = new Set<Listener>();
   readonly limits: JournalLimits;
 
@@ -113,7 +112,6 @@ export class Journal {
     const size = messages === undefined ? entrySize(entry) : entrySize(entry, messages);
     this.#entries.push(entry);
     this.#sizes.push(size);
-    this.#byId.set(entry.id, entry);
     this.#bytes += size;
     while (this.size > this.limits.maxEntries || (this.#bytes > this.limits.maxBytes && this.size > 1)) this.#dropOldest();
     if (this.#head > 1024 && this.#head > this.#entries.length / 2) {
@@ -125,15 +123,16 @@ export class Journal {
   }
 
   #dropOldest(): void {
-    const oldest = this.#entries[this.#head]!;
     this.#entries[this.#head] = undefined as unknown as JournalEntry;
     this.#bytes -= this.#sizes[this.#head]!;
     this.#head++;
-    this.#byId.delete(oldest.id);
   }
 
+  /** A scan from the newest: lookups come from the control plane, one at a time; an index by id cost every request a Map set and delete. */
   get(id: string): JournalEntry | undefined {
-    return this.#byId.get(id);
+    const all = this.#entries;
+    for (let i = all.length - 1; i >= this.#head; i--) if (all[i]!.id === id) return all[i];
+    return undefined;
   }
 
   /** Newest first. */
@@ -168,6 +167,5 @@ export class Journal {
     this.#head = 0;
     this.#bytes = 0;
     this.#sizes = [];
-    this.#byId.clear();
   }
 }
