@@ -8,9 +8,11 @@ import { rememberSpecDocument } from './spec-document.js';
  * lookup and its five asynchronous middlewares: the spec is loaded and preprocessed once per process
  * (per spec file and response setting) and shared by every startMock(); the spec dispatcher hands
  * each request with its spec operation to eov's RequestValidator, synchronously. eov compiles an
- * operation's ajv validators on its first request and keeps them for the process.
- * These are eov's semi-internal modules (dist/...): test/spec.test.ts covers every operation, and
- * spec-loader.ts loads and preprocesses the spec with eov's parts (test/spec-loader.test.ts holds it to eov's own).
+ * operation's ajv validators on its first request and keeps them for the process; from then on a
+ * request eov would not reshape calls them directly (compiledValidators below).
+ * These are eov's semi-internal modules (dist/...): test/spec.test.ts covers every operation,
+ * spec-loader.ts loads and preprocesses the spec with eov's parts (test/spec-loader.test.ts holds it to
+ * eov's own), and test/validator-direct.test.ts holds the whole to eov's own middleware.
  */
 const require = createRequire(import.meta.url);
 const eov = {
@@ -147,8 +149,8 @@ interface EovRequestValidator {
  * operation whose parameters are all scalars in the path or headers, when the request has no query
  * string: what is left is the validators themselves. For those requests, once eov has built the
  * operation's middleware (its first request), its validators are called directly with the data eov
- * would give them. A mismatch still goes through eov, for eov's own error. test/validator-fast.test.ts
- * holds both ways to the same answers over every operation.
+ * would give them. A mismatch still goes through eov, for eov's own error. test/validator-direct.test.ts
+ * holds both ways to eov's own middleware over every operation.
  */
 function compiledValidators(requests: EovRequestValidator, apiDoc: object, routes: SpecRoute[]) {
   const direct = new Map<SpecRoute, Map<string, { general: AjvValidate; body: AjvValidate }>>();
