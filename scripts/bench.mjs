@@ -85,9 +85,9 @@ const mix = [readRequest, readRequest, readRequest, readRequest, writeRequests[0
 
 const rows = [];
 const figures = {};
-async function row(name, target, requests, note = '') {
+async function row(name, target, requests, note = '', rowConnections = connections) {
   log(`  ${name} ...`);
-  const opts = { url: target.url, requests, tls: target.tls, connections, headers: target.headers ?? {} };
+  const opts = { url: target.url, requests, tls: target.tls, connections: rowConnections, headers: target.headers ?? {} };
   await load({ ...opts, duration: 1 }); // warm-up: JIT, lazily compiled validators, TLS sessions
   const r = await load({ ...opts, duration });
   rows.push({ name, ...r, note });
@@ -140,18 +140,26 @@ async function loadSection(first) {
   const read = await row('mock: read GET /v2/cardholders/{id}', mock, [readRequest]);
   await row(`mock: ${writeLabel}`, mock, writeRequests, 'in memory (embedded default)');
   await row('mock: mix 80% read / 20% write', mock, mix, 'in memory');
+  // one connection: a request's own latency; at `connections` the p99 is mostly the queue of the others
+  const readAlone = await row('mock: read GET /v2/cardholders/{id}, one connection', mock, [readRequest], 'latency without queueing', 1);
   figures.peakRssMiBUnderLoad = peakRssMiB(first.child.pid);
 
   const durable = await startMockChild(['--data-file', path.join(work, 'durable', 'db.json')]);
-  await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, writeRequests, 'data file (npm start default): on disk before the answer');
+  const durableWrite = await row(`mock: ${writeLabel}`, { ...mock, url: durable.value.api }, writeRequests, 'data file (npm start default): on disk before the answer');
+  const durableAlone = await row(`mock: ${writeLabel}, one connection`, { ...mock, url: durable.value.api }, writeRequests, 'data file; latency without queueing', 1);
   await stop(durable.child);
 
   const baselines = {};
   for (const [name, script] of [['bare node:https (mTLS, fixed body)', 'baseline-https.mjs'], ['bare Express 5 (mTLS, fixed body)', 'baseline-express.mjs']]) {
     const server = await spawnUntil(process.execPath, [path.join(root, 'scripts', 'bench', script), certsDir, bodyFile], (out) => /listening (\d+)/.exec(out)?.[1]);
     baselines[script] = await row(name, { url: `https://127.0.0.1:${server.value}`, tls }, [readRequest]);
+    if (script === 'baseline-express.mjs') baselines.expressAlone = await row(`${name}, one connection`, { url: `https://127.0.0.1:${server.value}`, tls }, [readRequest], 'latency without queueing', 1);
     await stop(server.child);
   }
+  figures.p99 = {
+    oneConnection: { read: readAlone.p99, dataFileWrite: durableAlone.p99, expressRead: baselines.expressAlone.p99 },
+    [`${connections}Connections`]: { read: read.p99, dataFileWrite: durableWrite.p99, expressRead: baselines['baseline-express.mjs'].p99 },
+  };
 
   const prism = await peer('Prism (mock of openapi/platform.yaml)', async (port) =>
     spawnUntil(bin('prism'), ['mock', path.join(root, 'openapi', 'platform.yaml'), '--host', '127.0.0.1', '--port', String(port)], (out) => (/listening/i.test(out) ? true : undefined)),
@@ -167,7 +175,7 @@ async function loadSection(first) {
   const https0 = baselines['baseline-https.mjs'];
   const express0 = baselines['baseline-express.mjs'];
   const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : null);
-  for (const r of rows.filter((x) => x.name.startsWith('mock:'))) {
+  for (const r of rows.filter((x) => x.name.startsWith('mock:') && !x.name.endsWith('one connection'))) {
     r.vsHttps = ratio(r.rps, https0.rps);
     r.vsExpress = ratio(r.rps, express0.rps);
   }
@@ -266,6 +274,8 @@ async function scaleRow(records) {
 
 function print({ machine: mc, rows: rs, figures: f }) {
   const fmt = (v) => (v === null || v === undefined ? '-' : String(v));
+  // autocannon counts latency in whole milliseconds
+  const ms = (v) => (v === 0 ? '< 1' : fmt(v));
   const lines = [
     '',
     `machine: ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGiB} GiB, ${mc.os}, node ${mc.node}`,
@@ -279,6 +289,7 @@ function print({ machine: mc, rows: rs, figures: f }) {
   if (f.readVsExpress !== undefined) {
     lines.push(
       `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.65), transfer write (in memory) vs bare Express's read: ${fmt(f.writeVsExpress)} (target >= 0.40): medians of ${f.interleaved.rounds} rounds measuring the mock and Express back to back (read ${f.interleaved.readVsExpress.join(', ')}; write ${f.interleaved.writeVsExpress.join(', ')})`,
+      `p99 at one connection (a request's own latency): read ${ms(f.p99.oneConnection.read)} ms (target < 5), data-file write ${ms(f.p99.oneConnection.dataFileWrite)} ms (target < 10), bare Express's read ${ms(f.p99.oneConnection.expressRead)} ms; at ${connections} connections (mostly queueing behind the others): ${f.p99[`${connections}Connections`].read}, ${f.p99[`${connections}Connections`].dataFileWrite} and ${f.p99[`${connections}Connections`].expressRead} ms`,
       `read vs Prism: ${fmt(f.readVsPrism)} (target > 1)`,
       `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
     );
