@@ -136,6 +136,11 @@ describe("the mock's validator against eov's own middleware", () => {
     const keyed = { method: 'POST', path: '/v2/wallets/transfer', headers: { 'Idempotency-Key': 'abc-12345678' }, body: JSON.stringify({ sourceWalletId: 3001, destinationType: 0, destinationId: 3002, amount: 1 }) };
     await sameVerdict(keyed, seen);
     expect(seen.direct).toBe(2);
+    // each spelling of the body's type is its own validator in eov (charset, case, another type)
+    for (const type of ['application/json; charset=utf-8', 'Application/JSON', 'text/plain']) {
+      await sameVerdict({ ...keyed, headers: { ...keyed.headers, 'Content-Type': type } }, seen);
+      await sameVerdict({ ...keyed, headers: { ...keyed.headers, 'Content-Type': type } }, seen);
+    }
     const refused = { ...keyed, body: JSON.stringify({ sourceWalletId: '3001x', destinationType: 0, destinationId: 3002, amount: 1 }) };
     for (let i = 0; i < 2; i++) expect((await send(ours, refused)).status).toBe(400);
     await sameVerdict(refused, seen);

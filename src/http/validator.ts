@@ -156,7 +156,18 @@ function compiledValidators(requests: EovRequestValidator, apiDoc: object, route
   const direct = new Map<SpecRoute, Map<string, { general: AjvValidate; body: AjvValidate }>>();
   // a discriminator makes eov pick the body's validator per request
   const eligible = JSON.stringify(apiDoc).includes('"discriminator"') ? new Set<SpecRoute>() : new Set(routes.filter((r) => scalarPathAndHeaderParams(apiDoc, r)));
-  const contentKey = (req: Request) => (req.headers['content-type'] === undefined ? 'not_provided' : (eov.ContentType.from(req).normalize() ?? 'not_provided'));
+  // eov's key for a Content-Type, by the header as sent (a handful of spellings in practice; bounded all the same)
+  const contentKeys = new Map<string, string>();
+  const contentKey = (req: Request) => {
+    const header = req.headers['content-type'];
+    if (header === undefined) return 'not_provided';
+    let key = contentKeys.get(header);
+    if (key === undefined) {
+      key = eov.ContentType.from(req).normalize() ?? 'not_provided';
+      if (contentKeys.size < 256) contentKeys.set(header, key);
+    }
+    return key;
+  };
   const usable = (req: Request, route: SpecRoute) => eligible.has(route) && !req.url.includes('?');
   return {
     /** true when the request was validated (and coerced) here; false to leave it to eov */

@@ -69,12 +69,14 @@ function rawChars(raw: RawMessage | null): number {
 }
 
 const RAW = Symbol('axys-mock.journal-raw');
-type WithRaw = JournalEntry & { [RAW]: { request: RawMessage; response: RawMessage | null } };
+type WithRaw = JournalEntry & { [RAW]: { request: RawMessage | null; response: RawMessage | null } };
 
-/** Captures a message on first read; from then on it is a plain property of the entry. */
+/** Captures a message on first read; from then on it is a plain property of the entry, and the raw one is let go. */
 function capture(entry: WithRaw, key: 'request' | 'response'): JournalMessage | null {
-  const raw = entry[RAW][key];
+  const raws = entry[RAW];
+  const raw = raws[key];
   const value = raw ? messageOf(raw) : null;
+  raws[key] = null;
   Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
   return value;
 }
