@@ -2,7 +2,7 @@
 // on this machine, in one run. Prints a table and writes it as JSON under bench/results/.
 // Settings: BENCH_DURATION (s per row, 5), BENCH_CONNECTIONS (10), BENCH_SCALE (records, "1000,10000,100000"),
 // BENCH_DIST (the build to measure, ./dist), BENCH_ONLY (comma list of sections: load, startup, scale, dashboard),
-// BENCH_ROUNDS (rounds measuring the mock and bare Express back to back for the ratios, 5).
+// BENCH_SLICES and BENCH_SLICE_SECONDS (the rotating slices of load the ratios to bare Express come from, 12 of 2 s).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -19,7 +19,8 @@ const dist = path.resolve(process.env.BENCH_DIST ?? path.join(root, 'dist'));
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const scales = (process.env.BENCH_SCALE ?? '1000,10000,100000').split(',').filter(Boolean).map(Number);
-const interleavedRounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const slices = Number(process.env.BENCH_SLICES ?? 12);
+const sliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
 const only = new Set((process.env.BENCH_ONLY ?? 'load,startup,scale,dashboard').split(','));
 const work = mkdtempSync(path.join(os.tmpdir(), 'axys-bench-'));
 const certsDir = path.join(work, 'certs');
@@ -181,27 +182,33 @@ async function loadSection(first) {
   }
   figures.readVsPrism = ratio(read.rps, prism.rps);
 
-  // The machine's speed drifts over a run (a shared VM): the ratios to bare Express come from rounds
-  // that measure the mock and Express one right after the other, not from rows a minute apart.
+  // The machine's speed drifts over a run (a shared VM, minutes apart): the ratios to bare Express
+  // come from short slices of load that rotate between the mock's read, Express and the mock's
+  // write, so a drift falls on all three alike; each ratio is that of their totals.
   const express = await spawnUntil(process.execPath, [path.join(root, 'scripts', 'bench', 'baseline-express.mjs'), certsDir, bodyFile], (out) => /listening (\d+)/.exec(out)?.[1]);
-  const expressTarget = { url: `https://127.0.0.1:${express.value}`, tls, requests: [readRequest] };
-  const rounds = { read: [], write: [] };
-  for (let i = 0; i < interleavedRounds; i++) {
-    const once = async (target) => {
-      const opts = { url: target.url, requests: target.requests, tls, connections, headers: target.headers ?? {} };
-      await load({ ...opts, duration: 1 });
-      return (await load({ ...opts, duration })).rps;
-    };
-    const mockRead = await once({ ...mock, requests: [readRequest] });
-    const bare = await once(expressTarget);
-    const mockWrite = await once({ ...mock, requests: writeRequests });
-    rounds.read.push(ratio(mockRead, bare));
-    rounds.write.push(ratio(mockWrite, bare));
+  const kinds = [
+    { name: 'read', url: mock.url, requests: [readRequest], headers: mock.headers },
+    { name: 'express', url: `https://127.0.0.1:${express.value}`, requests: [readRequest], headers: {} },
+    { name: 'write', url: mock.url, requests: writeRequests, headers: mock.headers },
+  ];
+  const slice = (kind, seconds) => load({ url: kind.url, requests: kind.requests, tls, connections, headers: kind.headers, duration: seconds });
+  for (const kind of kinds) await slice(kind, 1); // warm-up
+  const totals = { read: 0, express: 0, write: 0 };
+  const perSlice = { read: [], write: [] };
+  for (let i = 0; i < slices; i++) {
+    const got = {};
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(k + i) % kinds.length];
+      got[kind.name] = (await slice(kind, sliceSeconds)).rps;
+      totals[kind.name] += got[kind.name];
+    }
+    perSlice.read.push(ratio(got.read, got.express));
+    perSlice.write.push(ratio(got.write, got.express));
   }
   await stop(express.child);
-  figures.interleaved = { rounds: interleavedRounds, readVsExpress: rounds.read, writeVsExpress: rounds.write };
-  figures.readVsExpress = median(rounds.read);
-  figures.writeVsExpress = median(rounds.write);
+  figures.interleaved = { slices, sliceSeconds, readVsExpressPerSlice: perSlice.read, writeVsExpressPerSlice: perSlice.write };
+  figures.readVsExpress = ratio(totals.read, totals.express);
+  figures.writeVsExpress = ratio(totals.write, totals.express);
 }
 
 /** A peer serving the same read over plain HTTP; if it cannot run here, the table says so. */
@@ -288,7 +295,7 @@ function print({ machine: mc, rows: rs, figures: f }) {
   ];
   if (f.readVsExpress !== undefined) {
     lines.push(
-      `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.65), transfer write (in memory) vs bare Express's read: ${fmt(f.writeVsExpress)} (target >= 0.40): medians of ${f.interleaved.rounds} rounds measuring the mock and Express back to back (read ${f.interleaved.readVsExpress.join(', ')}; write ${f.interleaved.writeVsExpress.join(', ')})`,
+      `read vs bare Express over mTLS: ${fmt(f.readVsExpress)} (target >= 0.65), transfer write (in memory) vs bare Express's read: ${fmt(f.writeVsExpress)} (target >= 0.40): totals of ${f.interleaved.slices} rotating slices of ${f.interleaved.sliceSeconds} s each (per slice, read ${f.interleaved.readVsExpressPerSlice.join(', ')}; write ${f.interleaved.writeVsExpressPerSlice.join(', ')})`,
       `p99 at one connection (a request's own latency): read ${ms(f.p99.oneConnection.read)} ms (target < 5), data-file write ${ms(f.p99.oneConnection.dataFileWrite)} ms (target < 10), bare Express's read ${ms(f.p99.oneConnection.expressRead)} ms; at ${connections} connections (mostly queueing behind the others): ${f.p99[`${connections}Connections`].read}, ${f.p99[`${connections}Connections`].dataFileWrite} and ${f.p99[`${connections}Connections`].expressRead} ms`,
       `read vs Prism: ${fmt(f.readVsPrism)} (target > 1)`,
       `peak RSS of the mock under the load rows: ${f.peakRssMiBUnderLoad} MiB`,
