@@ -1,3 +1,4 @@
+import https from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { startMock } from '../src/mock.js';
 import { apiClient, controlClient } from './helpers/client.js';
@@ -76,6 +77,40 @@ describe('a journal entry explains the answer', () => {
     const e = await entryOf(res.headers['x-request-id']);
     expect(e.decision).toBe('invalid_api_key');
     expect(e.chain.at(-1)).toMatchObject({ step: 'apiKey', outcome: 'fail', detail: 'key …wxyz is unknown' });
+  });
+
+  it("one connection's steps follow what changed between its requests: the allowlist entry, the rate limit, the key", async () => {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    let connections = 0;
+    const connect = agent.createConnection.bind(agent);
+    agent.createConnection = ((...args: Parameters<typeof connect>) => {
+      connections++;
+      return connect(...args);
+    }) as typeof agent.createConnection;
+    try {
+      const first = await apiClient(mock(), { agent }).get('/v2/cardholders/10001');
+      expect((await control().put('/_mock/programs/1/allowlist', { ips: ['10.0.0.0/8', '127.0.0.0/24'] })).status).toBe(200);
+      expect((await control().put('/_mock/programs/1/rate-limit', { requestsPerSecond: 3, burst: 7 })).status).toBe(200);
+      const issued = await control().post('/_mock/programs/1/api-keys');
+      expect(issued.status).toBe(201);
+      const second = await apiClient(mock(), { agent, apiKey: issued.body.apiKey }).get('/v2/cardholders/10001');
+      const third = await apiClient(mock(), { agent }).get('/v2/cardholders/10001');
+      expect([first.status, second.status, third.status, connections]).toEqual([200, 200, 200, 1]);
+      const steps = async (res: { headers: Record<string, unknown> }) =>
+        Object.fromEntries((await entryOf(res.headers['x-request-id'] as string)).chain.map((s: { step: string }) => [s.step, s]));
+      const [before, after, old] = [await steps(first), await steps(second), await steps(third)];
+      const hint = `…${String(issued.body.apiKey).slice(-4)}`;
+      expect(before.allowlist).toEqual({ step: 'allowlist', outcome: 'pass', detail: 'caller 127.0.0.1 is inside 127.0.0.1/32', facts: { ip: '127.0.0.1', entry: '127.0.0.1/32', allowlist: ['127.0.0.1/32', '::1/128'] } });
+      expect(after.allowlist).toEqual({ step: 'allowlist', outcome: 'pass', detail: 'caller 127.0.0.1 is inside 127.0.0.0/24', facts: { ip: '127.0.0.1', entry: '127.0.0.0/24', allowlist: ['10.0.0.0/8', '127.0.0.0/24'] } });
+      expect(before.apiKey.detail).toBe('key …5a60 of program 1');
+      expect(after.apiKey.detail).toBe(`key ${hint} of program 1`);
+      expect(old.apiKey.detail).toBe('key …5a60 of program 1');
+      expect(before.rateLimit.detail).toMatch(/^bucket of key …5a60: 200 at 100\/s, 19\d left$/);
+      expect(after.rateLimit).toEqual({ step: 'rateLimit', outcome: 'pass', detail: `bucket of key ${hint}: 7 at 3/s, 6 left`, facts: { burst: 7, requestsPerSecond: 3, remaining: 6 } });
+      expect(old.rateLimit.detail).toBe('bucket of key …5a60: 7 at 3/s, 6 left');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('a fault rule that fires is the last step of the chain', async () => {

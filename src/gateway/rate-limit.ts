@@ -1,9 +1,9 @@
 import type { Response } from 'express';
 import type { components } from '../generated/control.js';
-import type { RequestContext } from '../http/context.js';
+import type { DecisionStep, RequestContext } from '../http/context.js';
 import { ApiError, errors } from '../http/errors.js';
-import type { RateLimit } from '../store/state.js';
-import { keyHint } from './gateway.js';
+import type { ApiKeyRecord, RateLimit } from '../store/state.js';
+import { frozen, keyHint } from './gateway.js';
 
 interface Bucket {
   tokens: number;
@@ -98,16 +98,54 @@ export function checkRateLimit(limiter: RateLimiter, res: Response, ctx: Request
   res.setHeader('X-RateLimit-Limit', String(v.limit));
   res.setHeader('X-RateLimit-Remaining', String(v.remaining));
   res.setHeader('X-RateLimit-Reset', String(v.resetSeconds));
-  const bucket = `bucket of key ${keyHint(apiKey.apiKey)}: ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s`;
+  if (v.allowed) {
+    ctx.record(rateLimitPassed(apiKey, program.rateLimit, v.remaining));
+    return null;
+  }
   ctx.record({
     step: 'rateLimit',
-    outcome: v.allowed ? 'pass' : 'fail',
-    detail: v.allowed ? `${bucket}, ${v.remaining} left` : `${bucket}, empty: retry after ${v.retryAfter} s`,
+    outcome: 'fail',
+    detail: `${bucketOf(apiKey, program.rateLimit)}, empty: retry after ${v.retryAfter} s`,
     facts: { burst: program.rateLimit.burst, requestsPerSecond: program.rateLimit.requestsPerSecond, remaining: v.remaining },
   });
-  if (v.allowed) return null;
   ctx.refuse('rate_limited');
   ctx.reason = `bucket of ${program.rateLimit.burst} at ${program.rateLimit.requestsPerSecond}/s is empty`;
   return errors.tooManyRequests().withHeaders({ 'Retry-After': String(v.retryAfter) });
 }
 
+function bucketOf(apiKey: ApiKeyRecord, limit: RateLimit): string {
+  return `bucket of key ${keyHint(apiKey.apiKey)}: ${limit.burst} at ${limit.requestsPerSecond}/s`;
+}
+
+/**
+ * The passing steps of a key's bucket by tokens left, shared by the chains that hold them as the
+ * gateway's passing steps are (gateway.ts); at most PASSED_MAX per key, a changed limit starts anew.
+ */
+interface PassedRateSteps {
+  key: string;
+  burst: number;
+  requestsPerSecond: number;
+  byRemaining: Map<number, DecisionStep>;
+}
+const passedRateSteps = new WeakMap<ApiKeyRecord, PassedRateSteps>();
+const PASSED_MAX = 1024;
+
+function rateLimitPassed(apiKey: ApiKeyRecord, limit: RateLimit, remaining: number): DecisionStep {
+  let passed = passedRateSteps.get(apiKey);
+  if (!passed || passed.key !== apiKey.apiKey || passed.burst !== limit.burst || passed.requestsPerSecond !== limit.requestsPerSecond) {
+    passed = { key: apiKey.apiKey, burst: limit.burst, requestsPerSecond: limit.requestsPerSecond, byRemaining: new Map() };
+    passedRateSteps.set(apiKey, passed);
+  }
+  let step = passed.byRemaining.get(remaining);
+  if (!step) {
+    if (passed.byRemaining.size >= PASSED_MAX) passed.byRemaining.clear();
+    step = frozen({
+      step: 'rateLimit',
+      outcome: 'pass',
+      detail: `${bucketOf(apiKey, limit)}, ${remaining} left`,
+      facts: { burst: limit.burst, requestsPerSecond: limit.requestsPerSecond, remaining },
+    });
+    passed.byRemaining.set(remaining, step);
+  }
+  return step;
+}

@@ -6,7 +6,9 @@ export interface Operation {
   pathTemplate: string;
 }
 
-interface Route extends Operation {
+interface Route {
+  /** shared by every journal entry of the operation */
+  operation: Readonly<Operation>;
   regexp: RegExp;
   /** literal segments count: `/v2/cards/search` wins over `/v2/cards/{cardId}` */
   literals: number;
@@ -26,7 +28,7 @@ function compile(spec: { paths?: Record<string, Record<string, { operationId?: s
       const operationId = item[method]?.operationId;
       if (!operationId) continue;
       const routes = byMethod.get(method.toUpperCase()) ?? [];
-      routes.push({ operationId, pathTemplate: template, regexp: new RegExp(`^${source}/?$`), literals });
+      routes.push({ operation: Object.freeze({ operationId, pathTemplate: template }), regexp: new RegExp(`^${source}/?$`), literals });
       byMethod.set(method.toUpperCase(), routes);
     }
   }
@@ -42,5 +44,5 @@ export function operationOf(method: string | null, path: string | null): Operati
   routes ??= compile(specDocument(platformSpecPath) as Parameters<typeof compile>[0]);
   const candidates = routes.get(method === 'HEAD' ? 'GET' : method) ?? [];
   const route = candidates.find((r) => r.regexp.test(path));
-  return route ? { operationId: route.operationId, pathTemplate: route.pathTemplate } : null;
+  return route ? route.operation : null;
 }

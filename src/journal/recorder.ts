@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { normalizeIp } from '../net/ip.js';
 import { captureHeaders, captureParsed, captureText, cut, LIMITS, type CapturedBody } from './capture.js';
 import { maybeContextOf, type RequestContext } from '../http/context.js';
-import { bodyChars, headerChars, type Journal, type JournalEntry, type JournalMessage } from './journal.js';
+import { bodyChars, headerChars, type Journal, type JournalEntry, type JournalMessage, type JournalSummary } from './journal.js';
 import { operationOf } from './operations.js';
 
 /** The JSON body parser's hook: the request body's text and size, for its journal entry. */
@@ -18,7 +18,23 @@ function mimeOf(type: unknown): string | null {
   return typeof type === 'string' ? type : null;
 }
 
-type Headers = Record<string, string | string[] | number | undefined>;
+type HeaderValue = string | string[] | number | undefined;
+type Headers = Record<string, HeaderValue>;
+/** Headers as `[name, value, name, value, ...]`: one small array per entry, where res.getHeaders() is a dictionary-mode object several times its size. */
+type HeaderList = (string | HeaderValue)[];
+
+function listOf(headers: Headers): HeaderList {
+  const list: HeaderList = [];
+  for (const name in headers) list.push(name, headers[name]);
+  return list;
+}
+
+function headersOf(list: HeaderList): Headers {
+  const headers: Headers = {};
+  // defineProperty: a header named "__proto__" stays a plain key
+  for (let i = 0; i < list.length; i += 2) Object.defineProperty(headers, list[i] as string, { value: list[i + 1], enumerable: true, writable: true, configurable: true });
+  return headers;
+}
 
 /**
  * What a message's journal form is made from, kept as the request left it: the header object and the
@@ -26,7 +42,8 @@ type Headers = Record<string, string | string[] | number | undefined>;
  * parsed value, so fields are redacted by name all the same), so no entry holds a long text.
  */
 interface RawMessage {
-  headers: Headers;
+  /** the request's header object (Node's own), or the response's as a list */
+  headers: Headers | HeaderList;
   size: number;
   mimeType: string | null;
   /** the whole body text, at most LIMITS.body characters, captured when read */
@@ -43,57 +60,90 @@ function parsedOr(text: string): unknown {
   }
 }
 
-function rawBody(text: string | undefined, parsed: unknown, size: number, mimeType: string | null): Omit<RawMessage, 'headers'> {
-  if (size === 0) return { size, mimeType, captured: null };
+function rawMessage(headers: Headers | HeaderList, text: string | undefined, parsed: unknown, size: number, mimeType: string | null): RawMessage {
+  if (size === 0) return { headers, size, mimeType, captured: null };
   // refused before the body was read (gateway, rate limit, fault), or not JSON: only its size is known
-  if (text === undefined) return { size, mimeType, captured: { size, mimeType, text: '', truncated: true } };
-  if (text.length <= LIMITS.body) return { size, mimeType, text };
+  if (text === undefined) return { headers, size, mimeType, captured: { size, mimeType, text: '', truncated: true } };
+  if (text.length <= LIMITS.body) return { headers, size, mimeType, text };
   const value = parsed === undefined && mimeType?.includes('json') ? parsedOr(text) : parsed;
-  return { size, mimeType, captured: value !== undefined && value !== null && typeof value === 'object' ? captureParsed(value, size, mimeType) : captureText(text, false, size, mimeType) };
+  return { headers, size, mimeType, captured: value !== undefined && value !== null && typeof value === 'object' ? captureParsed(value, size, mimeType) : captureText(text, false, size, mimeType) };
 }
 
 function messageOf(raw: RawMessage): JournalMessage {
   const body = raw.text !== undefined ? captureText(raw.text, true, raw.size, raw.mimeType) : (raw.captured ?? null);
-  return { headers: captureHeaders(raw.headers), body };
+  return { headers: captureHeaders(Array.isArray(raw.headers) ? headersOf(raw.headers) : raw.headers), body };
 }
 
 /** Characters a raw message will hold once captured (an estimate: redaction changes little). */
 function rawChars(raw: RawMessage | null): number {
   if (!raw) return 0;
   let n = raw.text !== undefined ? bodyChars(raw.text) : raw.captured ? bodyChars(raw.captured.text) : 0;
-  for (const name in raw.headers) {
-    const v = raw.headers[name];
-    if (v !== undefined) n += headerChars(name, String(v));
+  const { headers } = raw;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i += 2) if (headers[i + 1] !== undefined) n += headerChars(headers[i] as string, String(headers[i + 1]));
+  } else {
+    for (const name in headers) if (headers[name] !== undefined) n += headerChars(name, String(headers[name]));
   }
   return n;
 }
 
-const RAW = Symbol('axys-mock.journal-raw');
-type WithRaw = JournalEntry & { [RAW]: { request: RawMessage | null; response: RawMessage | null } };
-
-/** Captures a message on first read; from then on it is a plain property of the entry, and the raw one is let go. */
-function capture(entry: WithRaw, key: 'request' | 'response'): JournalMessage | null {
-  const raws = entry[RAW];
-  const raw = raws[key];
-  const value = raw ? messageOf(raw) : null;
-  raws[key] = null;
-  Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
-  return value;
-}
-
-// one pair of getters for every entry, so entries share their hidden class
-const lazyMessages: PropertyDescriptorMap = {
-  request: { enumerable: true, configurable: true, get(this: WithRaw) { return capture(this, 'request'); } },
-  response: { enumerable: true, configurable: true, get(this: WithRaw) { return capture(this, 'response'); } },
-};
-
 /**
- * An entry whose request and response are captured (redacted, bounded) when first read, not on the
- * request's path: most entries are never read, and capturing costs more than the rest of the entry.
+ * An entry as the journal keeps it: the summary as own properties, the request and response kept raw
+ * (header objects and body texts referenced, not copied) and captured (redacted, bounded) when first
+ * read, not on the request's path: most entries are never read, and capturing costs more than the
+ * rest of the entry. One object of one shape per entry: the journal holds thousands, and each object
+ * they hold is one more for the garbage collector to trace.
  */
-function withLazyMessages(summary: Omit<JournalEntry, 'request' | 'response'>, request: RawMessage, response: RawMessage | null): JournalEntry {
-  Object.defineProperty(summary, RAW, { value: { request, response } });
-  return Object.defineProperties(summary, lazyMessages) as JournalEntry;
+interface RecordedEntry extends JournalSummary {}
+class RecordedEntry {
+  #request: RawMessage | null;
+  #response: RawMessage | null;
+  #captured: { request?: JournalMessage | null; response?: JournalMessage | null } | null = null;
+
+  constructor(s: JournalSummary, request: RawMessage, response: RawMessage | null) {
+    // one assignment per field, in the schema's order: V8 then keeps them inside the object
+    this.id = s.id;
+    this.time = s.time;
+    this.method = s.method;
+    this.path = s.path;
+    this.status = s.status;
+    this.decision = s.decision;
+    this.programId = s.programId;
+    this.remoteAddress = s.remoteAddress;
+    this.durationMs = s.durationMs;
+    this.fault = s.fault;
+    this.reason = s.reason;
+    this.operation = s.operation;
+    this.query = s.query;
+    this.chain = s.chain;
+    this.timings = s.timings;
+    this.truncated = s.truncated;
+    this.#request = request;
+    this.#response = response;
+  }
+
+  get request(): JournalMessage | null {
+    const captured = (this.#captured ??= {});
+    if (captured.request === undefined) {
+      captured.request = this.#request ? messageOf(this.#request) : null;
+      this.#request = null;
+    }
+    return captured.request;
+  }
+
+  get response(): JournalMessage | null {
+    const captured = (this.#captured ??= {});
+    if (captured.response === undefined) {
+      captured.response = this.#response ? messageOf(this.#response) : null;
+      this.#response = null;
+    }
+    return captured.response;
+  }
+
+  /** As GET /_mock/requests/{entry} answers it: the summary, then the messages. */
+  toJSON(): JournalEntry {
+    return { ...this, request: this.request, response: this.response };
+  }
 }
 
 /** Records the request in the journal once its response is finished (or the connection dropped). */
@@ -109,15 +159,10 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
     const { gatewayDoneAt } = ctx;
     const sent = res.headersSent;
     const requestMime = mimeOf(req.headers['content-type']);
-    const request: RawMessage = {
-      headers: req.headers,
-      ...rawBody(ctx.bodyText, req.body, ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0), requestMime),
-    };
+    const request = rawMessage(req.headers, ctx.bodyText, req.body, ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0), requestMime);
     const answered = ctx.answerText;
-    const response: RawMessage | null = sent
-      ? { headers: res.getHeaders() as Headers, ...rawBody(answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) }
-      : null;
-    const entry = withLazyMessages(
+    const response = sent ? rawMessage(listOf(res.getHeaders() as Headers), answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) : null;
+    const entry = new RecordedEntry(
       {
         id: ctx.requestId,
         time,
