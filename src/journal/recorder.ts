@@ -23,9 +23,14 @@ type Headers = Record<string, HeaderValue>;
 /** Headers as `[name, value, name, value, ...]`: one small array per entry, where res.getHeaders() is a dictionary-mode object several times its size. */
 type HeaderList = (string | HeaderValue)[];
 
-function listOf(headers: Headers): HeaderList {
-  const list: HeaderList = [];
-  for (const name in headers) list.push(name, headers[name]);
+/** The response's headers as a list of exactly their length (res.getHeaders() would build a dictionary-mode object first). */
+function responseHeaders(res: Response): HeaderList {
+  const names = res.getHeaderNames();
+  const list: HeaderList = new Array(names.length * 2);
+  for (let i = 0; i < names.length; i++) {
+    list[2 * i] = names[i];
+    list[2 * i + 1] = res.getHeader(names[i]);
+  }
   return list;
 }
 
@@ -161,7 +166,7 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
     const requestMime = mimeOf(req.headers['content-type']);
     const request = rawMessage(req.headers, ctx.bodyText, req.body, ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0), requestMime);
     const answered = ctx.answerText;
-    const response = sent ? rawMessage(listOf(res.getHeaders() as Headers), answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) : null;
+    const response = sent ? rawMessage(responseHeaders(res), answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) : null;
     const entry = new RecordedEntry(
       {
         id: ctx.requestId,
