@@ -20,10 +20,10 @@ function mimeOf(type: unknown): string | null {
 
 type HeaderValue = string | string[] | number | undefined;
 type Headers = Record<string, HeaderValue>;
-/** Headers as `[name, value, name, value, ...]`: one small array per entry, where res.getHeaders() is a dictionary-mode object several times its size. */
+/** Headers as `[name, value, name, value, ...]`. */
 type HeaderList = (string | HeaderValue)[];
 
-/** The response's headers as a list of exactly their length (res.getHeaders() would build a dictionary-mode object first). */
+/** The response's headers as a list of exactly their length: res.getHeaders() builds a dictionary-mode object, several times the size. */
 function responseHeaders(res: Response): HeaderList {
   const names = res.getHeaderNames();
   const list: HeaderList = new Array(names.length * 2);
@@ -182,7 +182,8 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
         reason: ctx.reason,
         operation: path.truncated ? null : operationOf(req.method, path.text),
         query: query?.text ?? null,
-        chain: ctx.chain,
+        // a copy of its exact length: the context's array, grown by pushes, has room for 16
+        chain: ctx.chain.slice(),
         timings: { gatewayMs: gatewayDoneAt === undefined ? null : round(gatewayDoneAt - started), totalMs: round(ended - started) },
         truncated: path.truncated || (query?.truncated ?? false),
       },
