@@ -79,7 +79,7 @@ describe('a journal entry explains the answer', () => {
     expect(e.chain.at(-1)).toMatchObject({ step: 'apiKey', outcome: 'fail', detail: 'key …wxyz is unknown' });
   });
 
-  it("one connection's steps follow what changed between its requests: the allowlist entry, the rate limit, the key", async () => {
+  it("one connection's steps follow what changed between its requests: the allowlist entry, the DNS table, the rate limit, the key", async () => {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     let connections = 0;
     const connect = agent.createConnection.bind(agent);
@@ -91,6 +91,8 @@ describe('a journal entry explains the answer', () => {
       const first = await apiClient(mock(), { agent }).get('/v2/cardholders/10001');
       expect((await control().put('/_mock/programs/1/allowlist', { ips: ['10.0.0.0/8', '127.0.0.0/24'] })).status).toBe(200);
       expect((await control().put('/_mock/programs/1/rate-limit', { requestsPerSecond: 3, burst: 7 })).status).toBe(200);
+      const dns = (await control().get('/_mock/dns')).body;
+      expect((await control().put('/_mock/dns', { ...dns, ptr: { ...dns.ptr, '127.0.0.1': ['other.test', 'sandbox.northwind-fintech.test'] } })).status).toBe(200);
       const issued = await control().post('/_mock/programs/1/api-keys');
       expect(issued.status).toBe(201);
       const second = await apiClient(mock(), { agent, apiKey: issued.body.apiKey }).get('/v2/cardholders/10001');
@@ -102,6 +104,13 @@ describe('a journal entry explains the answer', () => {
       const hint = `…${String(issued.body.apiKey).slice(-4)}`;
       expect(before.allowlist).toEqual({ step: 'allowlist', outcome: 'pass', detail: 'caller 127.0.0.1 is inside 127.0.0.1/32', facts: { ip: '127.0.0.1', entry: '127.0.0.1/32', allowlist: ['127.0.0.1/32', '::1/128'] } });
       expect(after.allowlist).toEqual({ step: 'allowlist', outcome: 'pass', detail: 'caller 127.0.0.1 is inside 127.0.0.0/24', facts: { ip: '127.0.0.1', entry: '127.0.0.0/24', allowlist: ['10.0.0.0/8', '127.0.0.0/24'] } });
+      expect(before.fcrdns.facts.reverse).toEqual(['sandbox.northwind-fintech.test', 'gateway.northwind-fintech.test', 'api.harbor-rewards.test']);
+      expect(after.fcrdns).toEqual({
+        step: 'fcrdns',
+        outcome: 'pass',
+        detail: '127.0.0.1 reverses to sandbox.northwind-fintech.test, which resolves back to 127.0.0.1',
+        facts: { ip: '127.0.0.1', reverse: ['other.test', 'sandbox.northwind-fintech.test'], confirmed: 'sandbox.northwind-fintech.test', certificateNames: ['sandbox.northwind-fintech.test'] },
+      });
       expect(before.apiKey.detail).toBe('key …5a60 of program 1');
       expect(after.apiKey.detail).toBe(`key ${hint} of program 1`);
       expect(old.apiKey.detail).toBe('key …5a60 of program 1');

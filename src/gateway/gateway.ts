@@ -36,6 +36,7 @@ export function keyHint(apiKey: string): string {
 interface PassedSteps {
   tls?: { programId: number; step: DecisionStep };
   allowlist?: { ip: string; entry: string; allowlist: readonly string[]; step: DecisionStep };
+  fcrdns?: { ip: string; confirmed: string; reverse: readonly string[]; step: DecisionStep };
   apiKey?: { key: string; programId: number; step: DecisionStep };
 }
 const passedSteps = new WeakMap<PeerIdentity, PassedSteps>();
@@ -70,6 +71,23 @@ function allowlistPassed(passed: PassedSteps, ip: string, entry: string, allowli
   const step = frozen({ step: 'allowlist', outcome: 'pass', detail: `caller ${ip} is inside ${entry}`, facts: { ip, entry, allowlist } });
   passed.allowlist = { ip, entry, allowlist, step };
   return step;
+}
+
+function fcrdnsPassed(passed: PassedSteps, ip: string, confirmed: string, reverse: string[], names: string[]): DecisionStep {
+  const held = passed.fcrdns;
+  if (held && held.ip === ip && held.confirmed === confirmed && sameNames(held.reverse, reverse)) return held.step;
+  const step = frozen({
+    step: 'fcrdns',
+    outcome: 'pass',
+    detail: `${ip} reverses to ${confirmed}, which resolves back to ${ip}`,
+    facts: { ip, reverse, confirmed, certificateNames: names },
+  });
+  passed.fcrdns = { ip, confirmed, reverse, step };
+  return step;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((name, i) => name === b[i]));
 }
 
 function apiKeyPassed(passed: PassedSteps, key: string, programId: number): DecisionStep {
@@ -141,15 +159,17 @@ export function authenticate(deps: GatewayDeps, req: Request, ctx: RequestContex
   };
   if (!program.fcrdns) return checkKey();
   const afterFcrdns = ({ confirmed, reverse }: FcrdnsResult) => {
+    if (confirmed) {
+      ctx.record(fcrdnsPassed(passed, ip, confirmed, reverse, identity.domains));
+      return checkKey();
+    }
     ctx.record({
       step: 'fcrdns',
-      outcome: confirmed ? 'pass' : 'fail',
-      detail: confirmed
-        ? `${ip} reverses to ${confirmed}, which resolves back to ${ip}`
-        : `${ip} reverses to ${reverse.join(', ') || 'no name'}; none is a certificate name that resolves back to it`,
+      outcome: 'fail',
+      detail: `${ip} reverses to ${reverse.join(', ') || 'no name'}; none is a certificate name that resolves back to it`,
       facts: { ip, reverse, confirmed, certificateNames: identity.domains },
     });
-    return confirmed ? checkKey() : refuse(ctx, 'fcrdns_failed', errors.ipNotAuthorized());
+    return refuse(ctx, 'fcrdns_failed', errors.ipNotAuthorized());
   };
   const checked = fcrdnsCheck(ip, identity.domains, deps.resolver);
   return checked instanceof Promise ? checked.then(afterFcrdns) : afterFcrdns(checked);

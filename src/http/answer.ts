@@ -42,9 +42,13 @@ export function answer(res: Response, status: number, body: unknown, headers?: R
 export function answerText(res: Response, status: number, text: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
+  const bytes = Buffer.byteLength(text);
+  res.setHeader('Content-Length', bytes);
   if (res.req.method === 'HEAD') return void res.end();
   const ctx = maybeContextOf(res.req);
-  if (ctx) ctx.answerText = text;
+  if (ctx) {
+    ctx.answerText = text;
+    ctx.answerBytes = bytes;
+  }
   res.end(text);
 }

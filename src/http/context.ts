@@ -41,8 +41,9 @@ export class RequestContext {
   /** bytes of the request body as read, and its text (JSON bodies), for the journal */
   bodyBytes: number | undefined;
   bodyText: string | undefined;
-  /** the JSON text the answer wrote (http/answer.ts), for the journal */
+  /** the JSON text the answer wrote (http/answer.ts) and its bytes, for the journal */
   answerText: string | undefined;
+  answerBytes = 0;
   /** set where answers are checked against the spec (validateResponses): throws on a mismatch */
   checkAnswer: ((status: number, body: unknown) => void) | null = null;
   /** set by an after-commit fault: whatever the request answers is replaced by the fault's answer */

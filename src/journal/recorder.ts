@@ -166,7 +166,7 @@ export function journalOnClose(journal: Journal, clock: Clock, req: Request, res
     const requestMime = mimeOf(req.headers['content-type']);
     const request = rawMessage(req.headers, ctx.bodyText, req.body, ctx.bodyBytes ?? (Number(req.headers['content-length'] ?? 0) || 0), requestMime);
     const answered = ctx.answerText;
-    const response = sent ? rawMessage(responseHeaders(res), answered, undefined, answered === undefined ? 0 : Buffer.byteLength(answered), mimeOf(res.getHeader('content-type'))) : null;
+    const response = sent ? rawMessage(responseHeaders(res), answered, undefined, answered === undefined ? 0 : ctx.answerBytes, mimeOf(res.getHeader('content-type'))) : null;
     const entry = new RecordedEntry(
       {
         id: ctx.requestId,
