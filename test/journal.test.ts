@@ -32,6 +32,8 @@ describe('a journal entry explains the answer', () => {
     expect(JSON.parse(e.response.body.text)).toEqual(res.body);
     expect(e.response.headers).toContainEqual({ name: 'x-request-id', value: res.headers['x-request-id'] });
     expect(e.timings.totalMs).toBeGreaterThanOrEqual(e.timings.gatewayMs);
+    // captured on the first read, the same on the next
+    expect(await entryOf(res.headers['x-request-id'])).toEqual(e);
   });
 
   it('redacts the API key, PANs, CVVs and PINs (request and response)', async () => {

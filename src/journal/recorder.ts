@@ -92,6 +92,10 @@ function rawChars(raw: RawMessage | null): number {
   return n;
 }
 
+function captured(raw: RawMessage | null): JournalMessage | null {
+  return raw ? messageOf(raw) : null;
+}
+
 /**
  * An entry as the journal keeps it: the summary as own properties, the request and response kept raw
  * (header objects and body texts referenced, not copied) and captured (redacted, bounded) when first
@@ -103,7 +107,9 @@ interface RecordedEntry extends JournalSummary {}
 class RecordedEntry {
   #request: RawMessage | null;
   #response: RawMessage | null;
-  #captured: { request?: JournalMessage | null; response?: JournalMessage | null } | null = null;
+  /** the captured messages, once read */
+  #requestMessage: JournalMessage | null | undefined;
+  #responseMessage: JournalMessage | null | undefined;
 
   constructor(s: JournalSummary, request: RawMessage, response: RawMessage | null) {
     // one assignment per field, in the schema's order: V8 then keeps them inside the object
@@ -128,21 +134,15 @@ class RecordedEntry {
   }
 
   get request(): JournalMessage | null {
-    const captured = (this.#captured ??= {});
-    if (captured.request === undefined) {
-      captured.request = this.#request ? messageOf(this.#request) : null;
-      this.#request = null;
-    }
-    return captured.request;
+    if (this.#requestMessage === undefined) this.#requestMessage = captured(this.#request);
+    this.#request = null;
+    return this.#requestMessage;
   }
 
   get response(): JournalMessage | null {
-    const captured = (this.#captured ??= {});
-    if (captured.response === undefined) {
-      captured.response = this.#response ? messageOf(this.#response) : null;
-      this.#response = null;
-    }
-    return captured.response;
+    if (this.#responseMessage === undefined) this.#responseMessage = captured(this.#response);
+    this.#response = null;
+    return this.#responseMessage;
   }
 
   /** As GET /_mock/requests/{entry} answers it: the summary, then the messages. */
