@@ -64,6 +64,27 @@ describe('3-D Secure OTP listeners', () => {
     expect((await challenge(C.active)).body.listeners).toBe(0);
   });
 
+  it('an expired token stays 404 when the clock moves back; a listener still live then stays live', async () => {
+    const t = (await control().put('/_mock/clock', { frozen: true })).body.now as number;
+    const { token } = (await subscribe({ cardId: C.active })).body;
+    await setClock(t + 600);
+    const { token: younger } = (await subscribe({ cardId: C.active })).body;
+    await setClock(t + 900);
+    await expectGone(token);
+    expect((await setClock(t)).status).toBe(200);
+    await expectGone(token);
+    expect((await api().get(`/v2/otp/${younger}`)).body).toEqual({ status: 'pending', code: null, expiresAt: null });
+    expect((await challenge(C.active)).body.listeners).toBe(1);
+  });
+
+  it('an expired token stays 404 when DELETE /_mock/clock takes the clock back to real time', async () => {
+    const { token, listenerExpiresAt } = (await subscribe({ cardId: C.active })).body;
+    await setClock(listenerExpiresAt + 60);
+    await expectGone(token);
+    expect((await control().delete('/_mock/clock')).status).toBe(200);
+    await expectGone(token);
+  });
+
   it('a code received late in a listener\'s life stays readable until the code\'s own expiresAt', async () => {
     const { token, listenerExpiresAt: expiresAt } = (await subscribe({ cardId: C.active })).body;
     await setClock(expiresAt - 60);

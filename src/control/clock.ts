@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { components } from '../generated/control.js';
+import { dropDeadListeners } from '../domain/otp.js';
 import type { ControlDeps } from './deps.js';
 
 type ClockSet = components['schemas']['ClockSet'];
@@ -30,8 +31,12 @@ export function clockRouter(deps: ControlDeps): Router {
   });
 
   // {"now"} jumps, {"frozen"} stops or restarts the clock; both: freeze at that time
+  // what expired stays expired when the clock moves back: OTP listeners dead now are dropped first
+  const beforeMovingBack = (to: number) => (to < deps.clock.now() ? deps.store.transact((state) => dropDeadListeners(state, deps.clock.now())) : undefined);
+
   router.put('/_mock/clock', async (req, res) => {
     const { now, frozen } = req.body as ClockSet;
+    if (now !== undefined) await beforeMovingBack(now);
     if (frozen === true) deps.clock.freeze();
     if (now !== undefined) deps.clock.set(now);
     if (frozen === false) deps.clock.unfreeze();
@@ -39,6 +44,7 @@ export function clockRouter(deps: ControlDeps): Router {
   });
 
   router.delete('/_mock/clock', async (_req, res) => {
+    await beforeMovingBack(deps.clock.realNow());
     deps.clock.reset();
     await answer(res);
   });

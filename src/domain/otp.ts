@@ -75,9 +75,7 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
     const active = state.cards.some((c) => c.cardholderId === cardholder.cardholderId && c.issuerCardStatus === CardState.Active);
     if (!active) throw otpErrors.noActiveCard(cardholder.cardholderId);
   }
-  // dead listeners are of no further use: dropping them here keeps the collection bounded. Replacing
-  // the collection writes all of it to the change log, so only when one of them is dead.
-  if (!state.otpListeners.every((l) => isLive(l, now))) state.otpListeners = state.otpListeners.filter((l) => isLive(l, now));
+  dropDeadListeners(state, now);
   const listener: OtpListener = {
     token: randomBytes(24).toString('base64url'),
     programId: program.programId,
@@ -92,6 +90,15 @@ export function subscribeOtp(state: State, program: Program, input: OtpSubscript
   };
   state.otpListeners.push(listener);
   return listener;
+}
+
+/**
+ * Dead listeners are of no further use: dropping them keeps the collection bounded, and before the
+ * mock's clock moves back it keeps an expired token 404 for good (it would otherwise be live again).
+ * Replacing the collection writes all of it to the change log, so only when one of them is dead.
+ */
+export function dropDeadListeners(state: State, now: number): void {
+  if (!state.otpListeners.every((l) => isLive(l, now))) state.otpListeners = state.otpListeners.filter((l) => isLive(l, now));
 }
 
 export function findListener(state: State, programId: number, token: string, now: number): OtpListener {

@@ -425,7 +425,8 @@ export interface paths {
         /**
          * Jump to a time, freeze or unfreeze
          * @description Sets now to `now` (Unix seconds); time keeps running from there, unless the clock is frozen.
-         *     Going back is allowed (what already happened stays: cleared deposits do not un-clear).
+         *     Going back is allowed (what already happened stays: cleared deposits do not un-clear, and an
+         *     OTP token that expired stays 404).
          *     Deposits due under the new time clear at once. `{"frozen": true}` stops the clock (with `now`:
          *     at that time), so timestamps, expiries and rate buckets stand still and tests can assert exact
          *     values; an advance or a set moves a frozen clock and it stays frozen; `{"frozen": false}` lets
@@ -436,7 +437,7 @@ export interface paths {
         post?: never;
         /**
          * Back to real time
-         * @description Drops the offset and unfreezes.
+         * @description Drops the offset and unfreezes. When that takes the clock back, what already happened stays, as with `PUT /_mock/clock`.
          */
         delete: operations["resetClock"];
         options?: never;
