@@ -30,10 +30,10 @@ export function clockRouter(deps: ControlDeps): Router {
     await answer(res);
   });
 
-  // {"now"} jumps, {"frozen"} stops or restarts the clock; both: freeze at that time
   // what expired stays expired when the clock moves back: OTP listeners dead now are dropped first
   const beforeMovingBack = (to: number) => (to < deps.clock.now() ? deps.store.transact((state) => dropDeadListeners(state, deps.clock.now())) : undefined);
 
+  // {"now"} jumps, {"frozen"} stops or restarts the clock; both: freeze at that time
   router.put('/_mock/clock', async (req, res) => {
     const { now, frozen } = req.body as ClockSet;
     if (now !== undefined) await beforeMovingBack(now);
