@@ -178,11 +178,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   await platformSpec; // its document is what the operation lists read
   const operations = platformOperations();
   const matcher = new OperationMatcher(operations);
-  const coverage = new Coverage(operations, matcher);
-  const metrics = new Metrics(matcher);
+  const coverage = new Coverage(operations);
+  const metrics = new Metrics();
   journal.subscribe((entry) => {
-    coverage.record(entry);
-    metrics.record(entry);
+    const op = entry.method && entry.path ? matcher.match(entry.method, entry.path) : null;
+    coverage.record(entry, op);
+    metrics.record(entry, op);
   });
   const logError = (err: unknown, req: { method: string; originalUrl: string }) => logger.error(`unexpected error on ${req.method} ${req.originalUrl}:`, err);
 

@@ -1,6 +1,6 @@
 import type { components } from '../generated/control.js';
 import type { JournalEntry } from '../journal/journal.js';
-import { OperationMatcher, type Operation } from './operations.js';
+import type { Operation } from './operations.js';
 
 /** The scenarios of the platform's errors page, and how a journal entry shows one was exercised. */
 export const SCENARIOS: readonly { id: string; title: string; test: (e: JournalEntry, op: Operation | null) => boolean }[] = [
@@ -28,19 +28,17 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part / who
 /** Which platform operations a test run called, with which status codes, and which error scenarios it exercised. */
 export class Coverage {
   readonly #operations: readonly Operation[];
-  readonly #matcher: OperationMatcher;
   #calls = new Map<string, Map<string, number>>();
   #scenarios = new Map<string, number>();
   #unmatched = 0;
   #since = new Date();
 
-  constructor(operations: readonly Operation[], matcher = new OperationMatcher(operations)) {
+  constructor(operations: readonly Operation[]) {
     this.#operations = operations;
-    this.#matcher = matcher;
   }
 
-  record(entry: JournalEntry): void {
-    const op = entry.method && entry.path ? this.#matcher.match(entry.method, entry.path) : null;
+  /** `op`: the entry's operation (null when it names none), found once for every listener (mock.ts). */
+  record(entry: JournalEntry, op: Operation | null): void {
     if (op) {
       const statuses = this.#calls.get(op.operationId) ?? new Map<string, number>();
       const status = entry.status === null ? 'none' : String(entry.status);

@@ -31,10 +31,6 @@ const MAX_REMEMBERED_PATHS = 2048;
 export class OperationMatcher {
   readonly #byMethod = new Map<string, { op: Operation; re: RegExp; literals: number }[]>();
   readonly #seen = new Map<string, Operation | null>();
-  // the journal's listeners (coverage, metrics) ask in turn about the same entry: the last answer is kept
-  #lastMethod = '';
-  #lastPath = '';
-  #lastFound: Operation | null = null;
 
   constructor(ops: readonly Operation[]) {
     for (const op of ops) {
@@ -46,7 +42,6 @@ export class OperationMatcher {
   }
 
   match(method: string, path: string): Operation | null {
-    if (method === this.#lastMethod && path === this.#lastPath) return this.#lastFound;
     const key = `${method} ${path}`;
     let found = this.#seen.get(key);
     if (found === undefined) {
@@ -54,9 +49,6 @@ export class OperationMatcher {
       if (this.#seen.size >= MAX_REMEMBERED_PATHS) this.#seen.clear();
       this.#seen.set(key, found);
     }
-    this.#lastMethod = method;
-    this.#lastPath = path;
-    this.#lastFound = found;
     return found;
   }
 }

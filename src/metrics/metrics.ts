@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { JournalEntry } from '../journal/journal.js';
-import type { OperationMatcher } from '../coverage/operations.js';
+import type { Operation } from '../coverage/operations.js';
 
 // prom-client costs about 60 ms to load: it is loaded when the metrics are first read (or once enough
 // requests are waiting to be counted), not at start
@@ -34,10 +34,9 @@ export class Metrics {
   #instruments: Instruments | null = null;
   #waiting: Observation[] = [];
 
-  constructor(private readonly matcher: OperationMatcher) {}
-
-  record(entry: JournalEntry): void {
-    const operation = entry.method === null ? 'tls_handshake' : entry.path ? (this.matcher.match(entry.method, entry.path)?.operationId ?? 'unknown') : 'unknown';
+  /** `op`: the entry's operation (null when it names none), found once for every listener (mock.ts). */
+  record(entry: JournalEntry, op: Operation | null): void {
+    const operation = entry.method === null ? 'tls_handshake' : (op?.operationId ?? 'unknown');
     const seen: Observation = {
       operation,
       status: entry.status === null ? 'none' : String(entry.status),
